@@ -1,0 +1,72 @@
+#include "bot/app/app.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "bot/handoff/opening_hours.h"
+
+namespace approdo {
+
+App::~App() {
+  if (workers_) workers_->stop();
+}
+
+App::OpenResult App::open(const Config& config, const std::map<std::string, std::string>& env) {
+  OpenResult out;
+  std::unique_ptr<App> app(new App(config));
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) {
+    out.error = "cannot create data_dir '" + config.data_dir + "': " + ec.message();
+    return out;
+  }
+  auto keys = Keyring::load_or_create(config.data_dir, env);
+  if (!keys.keyring) {
+    out.error = keys.error;
+    return out;
+  }
+  if (keys.created) out.notes.push_back("created a new secret key in " + keys.source + " (back it up)");
+  std::string hours_error;
+  auto hours = handoff::OpeningHours::parse(config.opening_hours, &hours_error);
+  if (!hours) {
+    out.error = "opening_hours: " + hours_error;
+    return out;
+  }
+  std::string db_path = (std::filesystem::path(config.data_dir) / "approdo.db").string();
+  try {
+    app->store_ = std::make_unique<Store>(db_path, *keys.keyring);
+    app->store_->release_stale_claims();
+  } catch (const std::exception& e) {
+    out.error = "cannot open database " + db_path + ": " + e.what();
+    return out;
+  }
+  app->knowledge_ = std::make_unique<KnowledgeHolder>(config.content_dir, config.locales_dir);
+  if (!app->knowledge_->reload()) {
+    out.error = "the knowledge base has errors (run `approdo lint`):";
+    for (const auto& e : app->knowledge_->status().errors) out.error += "\n  " + e;
+    return out;
+  }
+  App* raw = app.get();
+  app->workers_ = std::make_unique<dialogue::ConversationWorkers>(
+      *app->store_, *app->knowledge_, *hours, std::max(1, config.dialogue_threads),
+      [raw](const std::string&, const std::string&) { raw->replies_.ring(); });
+  app->workers_->start();
+  out.app = std::move(app);
+  return out;
+}
+
+bool App::reload_knowledge() {
+  bool swapped = knowledge_->reload();
+  auto status = knowledge_->status();
+  if (swapped) {
+    std::fprintf(stderr, "knowledge: version %d loaded\n", status.version);
+  } else {
+    std::fprintf(stderr, "knowledge: reload refused, still serving version %d:\n", status.version);
+    for (const auto& e : status.errors) std::fprintf(stderr, "  %s\n", e.c_str());
+  }
+  return swapped;
+}
+
+bool App::reload_knowledge_if_changed() { return knowledge_->changed_on_disk() && reload_knowledge(); }
+
+}  // namespace approdo

@@ -1,0 +1,56 @@
+// App: the running bot without its HTTP face — keys, store, knowledge base and dialogue workers, wired
+// together and started in the right order. `approdo serve` puts the HTTP server in front of it; `approdo
+// chat` and the tests talk to it directly through the same pipeline (record → dialogue → outbox).
+//
+// Owned by main() (or a test); its parts are used from many threads as each part's header says.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/app/config.h"
+#include "bot/dialogue/conversation_workers.h"
+#include "bot/kb/knowledge.h"
+#include "bot/store/keyring.h"
+#include "bot/store/outbox_signal.h"
+#include "bot/store/store.h"
+
+namespace approdo {
+
+class App {
+ public:
+  struct OpenResult;
+  // Creates data_dir if needed, loads keys, opens and migrates the database, loads the knowledge base
+  // (failing when it has errors: never start on broken content) and starts the dialogue workers, which
+  // resume any message left unanswered by a previous run.
+  static OpenResult open(const Config& config, const std::map<std::string, std::string>& env);
+  ~App();
+
+  Store& store() { return *store_; }
+  KnowledgeHolder& knowledge() { return *knowledge_; }
+  dialogue::ConversationWorkers& workers() { return *workers_; }
+  OutboxSignal& replies() { return replies_; }
+  const Config& config() const { return config_; }
+
+  // Loads the knowledge base again if a file changed on disk; logs the outcome. Returns whether it swapped.
+  bool reload_knowledge_if_changed();
+  bool reload_knowledge();
+
+ private:
+  explicit App(Config config) : config_(std::move(config)) {}
+
+  Config config_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<KnowledgeHolder> knowledge_;
+  OutboxSignal replies_;
+  std::unique_ptr<dialogue::ConversationWorkers> workers_;  // last: stopped first
+};
+
+struct App::OpenResult {
+  std::unique_ptr<App> app;
+  std::vector<std::string> notes;  // what happened (key file created, database migrated)
+  std::string error;               // empty on success
+};
+
+}  // namespace approdo

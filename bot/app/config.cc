@@ -1,0 +1,171 @@
+#include "bot/app/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+extern char** environ;
+
+namespace approdo {
+namespace {
+
+// One config key: its dotted path and how to store a scalar into the Config.
+struct Key {
+  std::string path;
+  bool is_int;
+  std::function<void(Config&, const std::string&)> set;
+};
+
+std::vector<Key> keys() {
+  auto str = [](std::string path, std::string Config::*m) {
+    return Key{path, false, [m](Config& c, const std::string& v) { c.*m = v; }};
+  };
+  auto channel_field = [](std::string path, std::string* (*pick)(Config&)) {
+    return Key{path, false, [pick](Config& c, const std::string& v) { *pick(c) = v; }};
+  };
+  std::vector<Key> k = {
+      str("listen.host", &Config::listen_host),
+      Key{"listen.port", true, [](Config& c, const std::string& v) { c.listen_port = std::stoi(v); }},
+      str("public_url", &Config::public_url),
+      str("data_dir", &Config::data_dir),
+      str("content_dir", &Config::content_dir),
+      str("locales_dir", &Config::locales_dir),
+      Key{"webchat", false, [](Config& c, const std::string& v) { c.webchat = (v == "true" || v == "yes" || v == "on"); }},
+      str("opening_hours", &Config::opening_hours),
+      Key{"http_threads", true, [](Config& c, const std::string& v) { c.http_threads = std::stoi(v); }},
+      Key{"dialogue_threads", true, [](Config& c, const std::string& v) { c.dialogue_threads = std::stoi(v); }},
+  };
+#define APPRODO_CH(ch, field) \
+  channel_field("channels." #ch "." #field, +[](Config& c) -> std::string* { return &c.ch.field; })
+  k.push_back(APPRODO_CH(telegram, bot_token));
+  k.push_back(APPRODO_CH(telegram, secret_token));
+  k.push_back(APPRODO_CH(telegram, api_base));
+  k.push_back(APPRODO_CH(whatsapp, phone_number_id));
+  k.push_back(APPRODO_CH(whatsapp, access_token));
+  k.push_back(APPRODO_CH(whatsapp, app_secret));
+  k.push_back(APPRODO_CH(whatsapp, verify_token));
+  k.push_back(APPRODO_CH(whatsapp, api_base));
+  k.push_back(APPRODO_CH(twilio, account_sid));
+  k.push_back(APPRODO_CH(twilio, auth_token));
+  k.push_back(APPRODO_CH(twilio, from));
+  k.push_back(APPRODO_CH(twilio, api_base));
+#undef APPRODO_CH
+  return k;
+}
+
+std::string env_name(const std::string& path) {
+  std::string p = path.rfind("channels.", 0) == 0 ? path.substr(9) : path;
+  std::string out = "APPRODO_";
+  for (char ch : p) out += ch == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+bool is_integer(const std::string& s) {
+  return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+std::string where(const std::string& file, const YAML::Mark& m) {
+  return file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+// Walks the YAML mapping, setting known scalar keys; returns the first problem.
+std::string walk(const YAML::Node& node, const std::string& prefix, const std::string& file,
+                 const std::vector<Key>& known, Config& config) {
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string name = it->first.as<std::string>();
+    std::string path = prefix.empty() ? name : prefix + "." + name;
+    const YAML::Node& value = it->second;
+    bool is_section = std::any_of(known.begin(), known.end(),
+                                  [&](const Key& k) { return k.path.rfind(path + ".", 0) == 0; });
+    auto key = std::find_if(known.begin(), known.end(), [&](const Key& k) { return k.path == path; });
+    if (is_section) {
+      if (value.IsNull()) continue;  // an empty section, e.g. "twilio:" with nothing under it
+      if (!value.IsMap()) return where(file, value.Mark()) + ": '" + path + "' must be a mapping";
+      if (auto e = walk(value, path, file, known, config); !e.empty()) return e;
+      continue;
+    }
+    if (key == known.end()) return where(file, it->first.Mark()) + ": unknown key '" + path + "'";
+    if (value.IsNull()) continue;
+    if (!value.IsScalar()) return where(file, value.Mark()) + ": '" + path + "' must be a single value";
+    std::string s = value.Scalar();
+    if (key->is_int && !is_integer(s))
+      return where(file, value.Mark()) + ": '" + path + "' must be a whole number, not '" + s + "'";
+    key->set(config, s);
+  }
+  return {};
+}
+
+std::string apply_env(const std::map<std::string, std::string>& env, const std::vector<Key>& known, Config& c) {
+  for (const Key& k : known) {
+    auto it = env.find(env_name(k.path));
+    if (it == env.end()) continue;
+    if (k.is_int && !is_integer(it->second))
+      return "environment " + it->first + ": '" + k.path + "' must be a whole number";
+    k.set(c, it->second);
+  }
+  return {};
+}
+
+std::string check(const Config& c, const std::string& file) {
+  if (c.listen_port < 0 || c.listen_port > 65535) return file + ": 'listen.port' must be 0..65535";
+  if (c.http_threads < 2 || c.http_threads > 256) return file + ": 'http_threads' must be 2..256";
+  if (c.dialogue_threads < 1 || c.dialogue_threads > 64) return file + ": 'dialogue_threads' must be 1..64";
+  return {};
+}
+
+}  // namespace
+
+ConfigResult default_config(const std::map<std::string, std::string>& env) {
+  ConfigResult r;
+  r.error = apply_env(env, keys(), r.config);
+  if (r.error.empty()) r.error = check(r.config, "environment");
+  return r;
+}
+
+ConfigResult load_config(const std::string& path, const std::map<std::string, std::string>& env) {
+  ConfigResult r;
+  if (!std::filesystem::exists(path)) {
+    r.error = path + ": config file not found";
+    return r;
+  }
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    r.error = where(path, e.mark) + ": " + e.msg;
+    return r;
+  }
+  auto known = keys();
+  if (!root.IsNull()) {
+    if (!root.IsMap()) {
+      r.error = path + ":1:1: the config must be a mapping of keys";
+      return r;
+    }
+    try {
+      r.error = walk(root, "", path, known, r.config);
+    } catch (const std::exception& e) {
+      r.error = path + ": " + e.what();
+    }
+  }
+  if (r.error.empty()) r.error = apply_env(env, known, r.config);
+  if (r.error.empty()) r.error = check(r.config, path);
+  // Relative directories in a config file are relative to where approdo runs (the repository root in
+  // development), not to the file: that keeps deploy/approdo.dev.yaml readable.
+  return r;
+}
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos && kv.rfind("APPRODO_", 0) == 0) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return env;
+}
+
+}  // namespace approdo

@@ -1,0 +1,54 @@
+// Config: what `approdo serve --config FILE` reads. Loaded once at start on the main thread, then shared
+// read-only. Every key can be overridden by an environment variable APPRODO_<PATH> (dots → '_', upper case,
+// without the "channels." prefix): APPRODO_TELEGRAM_BOT_TOKEN, APPRODO_LISTEN_PORT, ... so secrets never
+// need to be in a file.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace approdo {
+
+struct TelegramConfig {
+  std::string bot_token, secret_token, api_base = "https://api.telegram.org";
+  bool configured() const { return !bot_token.empty(); }
+};
+struct WhatsAppConfig {
+  std::string phone_number_id, access_token, app_secret, verify_token,
+      api_base = "https://graph.facebook.com/v21.0";
+  bool configured() const { return !phone_number_id.empty() && !access_token.empty(); }
+};
+struct TwilioConfig {
+  std::string account_sid, auth_token, from, api_base = "https://api.twilio.com";
+  bool configured() const { return !account_sid.empty() && !auth_token.empty(); }
+};
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;
+  std::string public_url;          // how providers reach us (Twilio signatures are computed on it)
+  std::string data_dir = "var";    // SQLite database and key file
+  std::string content_dir = "content";
+  std::string locales_dir = "locales";
+  bool webchat = true;             // the try-it web chat at /
+  std::string opening_hours = "mon-fri 09:00-18:00";  // caseworker hours, Europe/Rome
+  int http_threads = 8;            // HTTP pool (webhooks, web chat long-polls: at most half of them)
+  int dialogue_threads = 2;        // dialogue workers; a conversation always runs on the same one
+  TelegramConfig telegram;
+  WhatsAppConfig whatsapp;
+  TwilioConfig twilio;
+};
+
+// The result of loading: a config, or one line naming the file, key and problem.
+struct ConfigResult {
+  Config config;
+  std::string error;  // empty on success
+};
+
+// Reads FILE (YAML), then applies environment overrides from `env` (normally the process environment).
+ConfigResult load_config(const std::string& path, const std::map<std::string, std::string>& env);
+// The defaults with environment overrides only (used by subcommands run without --config).
+ConfigResult default_config(const std::map<std::string, std::string>& env);
+std::map<std::string, std::string> process_environment();
+
+}  // namespace approdo

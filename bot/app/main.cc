@@ -1,0 +1,319 @@
+// approdo: the command line. Subcommands: serve, chat, lint, match, kb dump. See README.md.
+// Exit codes: 0 ok, 1 the checked thing has problems (lint), 2 bad usage or configuration, 3 start-up failed.
+#include <CLI/CLI.hpp>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "bot/app/app.h"
+#include "bot/app/channels.h"
+#include "bot/app/config.h"
+#include "bot/core/language.h"
+#include "bot/kb/knowledge.h"
+#include "bot/kb/loader.h"
+#include "bot/kb/locales.h"
+#include "bot/server/http_server.h"
+#include "bot/text/langid.h"
+
+namespace {
+
+using namespace approdo;
+
+struct Paths {
+  std::string config, content, locales;
+};
+
+// The config of a subcommand: --config FILE if given, else the defaults (content/, locales/, var/); the
+// --content/--locales flags win over both.
+std::optional<Config> resolve_config(const Paths& p) {
+  auto env = process_environment();
+  ConfigResult r = p.config.empty() ? default_config(env) : load_config(p.config, env);
+  if (!r.error.empty()) {
+    std::fprintf(stderr, "%s\n", r.error.c_str());
+    return std::nullopt;
+  }
+  if (!p.content.empty()) r.config.content_dir = p.content;
+  if (!p.locales.empty()) r.config.locales_dir = p.locales;
+  return r.config;
+}
+
+int run_serve(const Config& config) {
+  // Signals are taken by one thread with sigwait, so no handler runs inside library code.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto opened = App::open(config, process_environment());
+  for (const auto& n : opened.notes) std::fprintf(stderr, "approdo: %s\n", n.c_str());
+  if (!opened.app) {
+    std::fprintf(stderr, "approdo: %s\n", opened.error.c_str());
+    return 3;
+  }
+  App& app = *opened.app;
+  ChannelSet channels = build_channels(config);
+  for (const auto& line : channels.report) std::fprintf(stderr, "approdo: %s\n", line.c_str());
+
+  server::HttpServer http({config, app.store(), app.knowledge(), app.workers(), app.replies(), channels.channels});
+  std::string error;
+  int port = http.bind(config.listen_host, config.listen_port, &error);
+  if (port < 0) {
+    std::fprintf(stderr, "approdo: %s\n", error.c_str());
+    return 3;
+  }
+  std::fprintf(stderr, "approdo: serving on http://%s:%d/ (knowledge version %d)\n", config.listen_host.c_str(),
+               port, app.knowledge().status().version);
+
+  std::atomic<bool> stopping{false};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::thread watcher([&] {
+    std::unique_lock lock(mu);
+    while (!cv.wait_for(lock, std::chrono::seconds(2), [&] { return stopping.load(); })) {
+      lock.unlock();
+      app.reload_knowledge_if_changed();
+      lock.lock();
+    }
+  });
+  std::thread signal_thread([&] {
+    for (;;) {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      if (sig == SIGHUP) {
+        app.reload_knowledge();
+        continue;
+      }
+      std::fprintf(stderr, "approdo: stopping (signal %d): finishing requests in flight\n", sig);
+      http.stop();
+      return;
+    }
+  });
+  http.run();  // returns after stop(): no new requests, in-flight ones finished
+  signal_thread.join();
+  {
+    std::lock_guard lock(mu);
+    stopping = true;
+  }
+  cv.notify_all();
+  watcher.join();
+  app.workers().wait_idle();  // answers to recorded messages are saved before the database closes
+  std::fprintf(stderr, "approdo: stopped\n");
+  return 0;
+}
+
+void print_reply(const OutboxRow& row) {
+  std::string out = row.msg.text;
+  for (std::size_t i = 0; i < row.msg.choices.size(); ++i)
+    out += "\n" + std::to_string(i + 1) + ") " + row.msg.choices[i].label;
+  std::printf("%s\n\n", out.c_str());
+  std::fflush(stdout);
+}
+
+int run_chat(Config config, bool persistent, const std::string& lang) {
+  std::filesystem::path scratch;
+  if (!persistent) {
+    // A throwaway database: a terminal chat leaves nothing behind.
+    char tmpl[] = "/tmp/approdo-chat-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+      std::perror("approdo chat: cannot create a scratch directory");
+      return 3;
+    }
+    scratch = tmpl;
+    config.data_dir = scratch.string();
+  }
+  int rc = 0;
+  {
+    auto opened = App::open(config, process_environment());
+    if (!opened.app) {
+      std::fprintf(stderr, "approdo: %s\n", opened.error.c_str());
+      rc = 3;
+    } else {
+      App& app = *opened.app;
+      const std::string address = "terminal-" + std::to_string(getuid());
+      const std::string key = app.store().keyring().conversation_key("cli", address);
+      const bool interactive = isatty(STDIN_FILENO);
+      int64_t after = 0;
+      int64_t seq = now_ms();
+      auto exchange = [&](InboundMessage::Kind kind, const std::string& text) {
+        InboundMessage m;
+        m.channel = "cli";
+        m.provider_id = std::to_string(seq++);
+        m.address = address;
+        m.kind = kind;
+        m.text = text;
+        auto r = app.store().record_inbound({m});
+        for (const auto& k : r.conv_keys) app.workers().submit(k);
+        app.workers().wait_idle();
+        for (const auto& row : app.store().take_for_conversation(key, after)) {
+          print_reply(row);
+          after = std::max(after, row.id);
+        }
+      };
+      if (!lang.empty()) exchange(InboundMessage::Kind::kChoice, "lang:" + lang);
+      std::string line;
+      for (;;) {
+        if (interactive) {
+          std::printf("> ");
+          std::fflush(stdout);
+        }
+        if (!std::getline(std::cin, line)) break;
+        if (line.empty()) continue;
+        exchange(InboundMessage::Kind::kText, line);
+      }
+    }
+  }
+  if (!scratch.empty()) std::filesystem::remove_all(scratch);
+  return rc;
+}
+
+int run_lint(const Config& config) {
+  ContentLoad content = load_content(config.content_dir);
+  LocalesLoad locales = load_locales(config.locales_dir);
+  int errors = 0, warnings = 0;
+  for (const auto* list : {&content.problems, &locales.problems})
+    for (const auto& p : *list) {
+      std::printf("%s\n", p.format().c_str());
+      (p.severity == Problem::Severity::kError ? errors : warnings)++;
+    }
+  std::fprintf(stderr, "%zu articles, %zu locales: %d errors, %d warnings\n", content.content->articles.size(),
+               locales.locales->all().size(), errors, warnings);
+  return errors ? 1 : 0;
+}
+
+int run_match(const Config& config, const std::string& lang) {
+  KnowledgeLoad load = load_knowledge(config.content_dir, config.locales_dir);
+  if (has_errors(load.problems)) {
+    for (const auto& p : load.problems)
+      if (p.severity == Problem::Severity::kError) std::fprintf(stderr, "%s\n", p.format().c_str());
+    return 3;
+  }
+  const Knowledge& kb = *load.knowledge;
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    std::string l = lang;
+    if (l.empty() || l == "auto") l = text::identify_language(line).lang;
+    MatchResult r = kb.matcher->match(line, l);
+    TriageResult t = kb.triage->assess(line);
+    nlohmann::json j{{"lang", l},
+                     {"article", r.outcome == MatchResult::Outcome::kNoMatch || r.article.empty()
+                                     ? nlohmann::json(nullptr)
+                                     : nlohmann::json(r.article)},
+                     {"score", r.score},
+                     {"confident", r.outcome == MatchResult::Outcome::kConfident},
+                     {"alternatives", r.alternatives},
+                     {"urgent", t.urgent}};
+    if (t.urgent) j["urgent_category"] = t.category;
+    std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+int run_kb_dump(const Config& config) {
+  ContentLoad c = load_content(config.content_dir);
+  nlohmann::json articles = nlohmann::json::array();
+  for (const auto& a : c.content->articles) {
+    nlohmann::json text = nlohmann::json::object();
+    for (const auto& [lang, t] : a.text)
+      text[lang] = {{"title", t.title},       {"short", t.short_text}, {"body", t.body},
+                    {"keywords", t.keywords}, {"questions", t.questions}, {"updated", t.updated},
+                    {"native_review", t.native_review_needed ? "needed" : "done"}};
+    nlohmann::json sources = nlohmann::json::array();
+    for (const auto& s : a.sources) sources.push_back({{"title", s.title}, {"url", s.url}});
+    articles.push_back({{"id", a.id},
+                        {"category", a.category},
+                        {"related", a.related},
+                        {"services", a.services},
+                        {"sources", sources},
+                        {"review", {{"status", a.review_status}, {"reviewer", a.reviewer}, {"date", a.review_date}}},
+                        {"text", text}});
+  }
+  std::printf("%s\n", nlohmann::json{{"articles", articles}}.dump(2).c_str());
+  for (const auto& p : c.problems)
+    if (p.severity == Problem::Severity::kError) std::fprintf(stderr, "%s\n", p.format().c_str());
+  return has_errors(c.problems) ? 1 : 0;
+}
+
+// Translation coverage, per language: how many articles have it, lack it, await a native speaker's review,
+// or are older than the English text (stale).
+int run_kb_status(const Config& config) {
+  ContentLoad c = load_content(config.content_dir);
+  std::printf("%-5s %8s %8s %14s %6s\n", "lang", "present", "missing", "native-review", "stale");
+  for (auto lang : kKnownLanguages) {
+    int present = 0, missing = 0, review = 0, stale = 0;
+    for (const auto& a : c.content->articles) {
+      const ArticleText* t = a.in(std::string(lang));
+      const ArticleText* en = a.in("en");
+      if (!t) {
+        ++missing;
+        continue;
+      }
+      ++present;
+      review += t->native_review_needed;
+      stale += lang != "en" && en && t->updated < en->updated;
+    }
+    std::printf("%-5s %8d %8d %14d %6d\n", std::string(lang).c_str(), present, missing, review, stale);
+  }
+  int drafts = 0;
+  for (const auto& a : c.content->articles) drafts += a.review_status == "draft";
+  std::printf("\n%zu articles, %d still draft (not yet reviewed by a lawyer or caseworker)\n",
+              c.content->articles.size(), drafts);
+  return has_errors(c.problems) ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Approdo: a multilingual help-desk bot for young migrants"};
+  cli.require_subcommand(1);
+  Paths paths;
+  auto add_paths = [&](CLI::App* sub, bool with_config) {
+    if (with_config) sub->add_option("--config", paths.config, "config file (YAML)")->check(CLI::ExistingFile);
+    sub->add_option("--content", paths.content, "content directory (default: content)");
+    sub->add_option("--locales", paths.locales, "locales directory (default: locales)");
+  };
+
+  auto* serve = cli.add_subcommand("serve", "run the server: webhooks, web chat, health, metrics");
+  add_paths(serve, true);
+  auto* chat = cli.add_subcommand("chat", "talk to the bot in the terminal (one message per line on stdin)");
+  add_paths(chat, true);
+  std::string chat_lang;
+  chat->add_option("--lang", chat_lang, "start in this language (en, fr, ar, fa, ps, uk)");
+  auto* lint = cli.add_subcommand("lint", "check the knowledge base and the locales");
+  add_paths(lint, false);
+  auto* match = cli.add_subcommand("match", "match one message per stdin line; prints one JSON line each");
+  add_paths(match, false);
+  std::string match_lang = "auto";
+  match->add_option("--lang", match_lang, "auto, or a language code");
+  auto* kb = cli.add_subcommand("kb", "knowledge base tools");
+  kb->require_subcommand(1);
+  auto* dump = kb->add_subcommand("dump", "print every article in every language as JSON");
+  add_paths(dump, false);
+  auto* kb_status = kb->add_subcommand("status", "translation coverage per language");
+  add_paths(kb_status, false);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = cli.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  auto config = resolve_config(paths);
+  if (!config) return 2;
+  if (serve->parsed()) return run_serve(*config);
+  if (chat->parsed()) return run_chat(*config, !paths.config.empty(), chat_lang);
+  if (lint->parsed()) return run_lint(*config);
+  if (match->parsed()) return run_match(*config, match_lang);
+  if (dump->parsed()) return run_kb_dump(*config);
+  if (kb_status->parsed()) return run_kb_status(*config);
+  return 2;
+}

@@ -1,0 +1,474 @@
+#include "bot/kb/loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "bot/core/language.h"
+#include "bot/text/normalize.h"
+#include "bot/text/sms.h"
+#include "bot/text/utf8.h"
+
+namespace approdo {
+namespace fs = std::filesystem;
+
+std::string today_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+namespace {
+
+// A typo suggestion: the allowed name with the smallest edit distance, if it is close.
+std::string suggest(const std::string& k, const std::set<std::string>& allowed) {
+  std::string best;
+  size_t best_d = 3;
+  for (const auto& a : allowed) {
+    std::vector<size_t> prev(a.size() + 1), cur(a.size() + 1);
+    for (size_t j = 0; j <= a.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= k.size(); ++i) {
+      cur[0] = i;
+      for (size_t j = 1; j <= a.size(); ++j)
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (k[i - 1] != a[j - 1])});
+      std::swap(prev, cur);
+    }
+    if (prev[a.size()] < best_d) best_d = prev[a.size()], best = a;
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+
+// Reads one YAML file, collecting problems against it. Every accessor checks the type it expects.
+class FileReader {
+ public:
+  FileReader(std::string file, std::vector<Problem>& problems) : file_(std::move(file)), problems_(problems) {}
+
+  bool load(YAML::Node& root) {
+    try {
+      root = YAML::LoadFile(file_);
+      return true;
+    } catch (const YAML::Exception& e) {
+      error(e.mark, e.msg);
+      return false;
+    }
+  }
+
+  void error(const YAML::Mark& m, const std::string& msg) { add(m, Problem::Severity::kError, msg); }
+  void warning(const YAML::Mark& m, const std::string& msg) { add(m, Problem::Severity::kWarning, msg); }
+  void file_error(const std::string& msg) { problems_.push_back({file_, 0, 0, Problem::Severity::kError, msg}); }
+
+  // Checks a mapping: unknown keys, duplicate keys, required keys. Returns false if it is not a mapping.
+  bool check_map(const YAML::Node& node, const std::set<std::string>& allowed, const std::set<std::string>& required,
+                 const std::string& what) {
+    if (!node.IsMap()) {
+      error(node.Mark(), what + " must be a mapping of keys");
+      return false;
+    }
+    std::set<std::string> seen;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      std::string k = it->first.Scalar();
+      if (!seen.insert(k).second) error(it->first.Mark(), "duplicate key '" + k + "'");
+      if (!allowed.empty() && !allowed.count(k)) error(it->first.Mark(), "unknown key '" + k + "'" + suggest(k, allowed));
+    }
+    for (const auto& r : required)
+      if (!seen.count(r)) error(node.Mark(), what + " is missing the required key '" + r + "'");
+    return true;
+  }
+
+  // A scalar string at node[key]; empty when absent (required-ness is checked by check_map).
+  std::string str(const YAML::Node& node, const std::string& key) {
+    YAML::Node v = node[key];
+    if (!v.IsDefined() || v.IsNull()) return {};
+    if (!v.IsScalar()) {
+      error(v.Mark(), "'" + key + "' must be text, not a " + (v.IsSequence() ? "list" : "mapping"));
+      return {};
+    }
+    check_text(v, v.Scalar());
+    return v.Scalar();
+  }
+
+  std::vector<std::string> list(const YAML::Node& node, const std::string& key) {
+    std::vector<std::string> out;
+    YAML::Node v = node[key];
+    if (!v.IsDefined() || v.IsNull()) return out;
+    if (!v.IsSequence()) {
+      error(v.Mark(), "'" + key + "' must be a list");
+      return out;
+    }
+    for (const auto& item : v) {
+      if (!item.IsScalar()) {
+        error(item.Mark(), "each item of '" + key + "' must be text");
+        continue;
+      }
+      check_text(item, item.Scalar());
+      out.push_back(item.Scalar());
+    }
+    return out;
+  }
+
+  // Text by language: {en: ..., fr: ...}.
+  std::map<std::string, std::string> by_language(const YAML::Node& node, const std::string& key) {
+    std::map<std::string, std::string> out;
+    YAML::Node v = node[key];
+    if (!v.IsDefined() || v.IsNull()) return out;
+    if (!check_map(v, {}, {}, "'" + key + "'")) return out;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      std::string lang = it->first.Scalar();
+      if (!is_known_language(lang)) {
+        error(it->first.Mark(), "unknown language '" + lang + "' (use en, fr, ar, fa, ps, uk or it)");
+        continue;
+      }
+      if (!it->second.IsScalar()) {
+        error(it->second.Mark(), "'" + key + "." + lang + "' must be text");
+        continue;
+      }
+      check_text(it->second, it->second.Scalar());
+      out[lang] = it->second.Scalar();
+    }
+    return out;
+  }
+
+  void require_languages(const YAML::Node& node, const std::map<std::string, std::string>& got, const std::string& key) {
+    for (auto l : kRequiredLanguages)
+      if (!got.count(std::string(l)))
+        error(node[key].IsDefined() ? node[key].Mark() : node.Mark(), "'" + key + "' is missing the language '" + std::string(l) + "'");
+  }
+
+  void check_text(const YAML::Node& at, const std::string& s) {
+    if (!text::is_valid_utf8(s)) {
+      error(at.Mark(), "text is not valid UTF-8");
+      return;
+    }
+    if (text::has_bidi_controls(s))
+      error(at.Mark(), "text contains invisible direction-control characters; remove them (the bot adds what is needed)");
+    if (!text::is_nfc(s)) error(at.Mark(), "text is not in Unicode NFC form; re-save it normalised (NFC)");
+  }
+
+  void check_url(const YAML::Node& at, const std::string& url) {
+    static const std::regex re(R"(^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?([/?#][^\s]*)?$)");
+    if (!std::regex_match(url, re)) error(at.Mark(), "malformed URL '" + url + "' (must start with https:// and have no spaces)");
+  }
+
+  void check_date(const YAML::Node& at, const std::string& date, const std::string& key) {
+    static const std::regex re(R"(^\d{4}-\d{2}-\d{2}$)");
+    if (!date.empty() && !std::regex_match(date, re)) error(at.Mark(), "'" + key + "' must be a date like 2026-11-23");
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  void add(const YAML::Mark& m, Problem::Severity s, const std::string& msg) {
+    problems_.push_back({file_, m.line + 1, m.column + 1, s, msg});
+  }
+
+  std::string file_;
+  std::vector<Problem>& problems_;
+};
+
+bool valid_id(const std::string& id) {
+  static const std::regex re("^[a-z0-9]+(-[a-z0-9]+)*$");
+  return std::regex_match(id, re);
+}
+
+// Months between two ISO dates (approximate to the day: good enough for "older than 12 months").
+bool older_than_a_year(const std::string& date, const std::string& today) {
+  if (date.size() != 10 || today.size() != 10) return false;
+  int y = std::stoi(date.substr(0, 4)), ty = std::stoi(today.substr(0, 4));
+  std::string md = date.substr(4), tmd = today.substr(4);
+  return ty - y > 1 || (ty - y == 1 && md < tmd);
+}
+
+void load_article(const fs::path& path, const std::string& today, Content& content, std::vector<Problem>& problems) {
+  FileReader r(path.string(), problems);
+  YAML::Node root;
+  if (!r.load(root)) return;
+  if (!r.check_map(root, {"id", "category", "related", "services", "sources", "review", "text"},
+                   {"id", "category", "sources", "review", "text"}, "an article"))
+    return;
+  Article a;
+  a.file = path.string();
+  a.id = r.str(root, "id");
+  a.category = r.str(root, "category");
+  if (!a.id.empty() && !valid_id(a.id)) r.error(root["id"].Mark(), "id '" + a.id + "' must be lowercase letters, digits and '-'");
+  if (!a.id.empty() && path.stem().string() != a.id)
+    r.error(root["id"].Mark(), "id '" + a.id + "' does not match the file name '" + path.filename().string() + "'");
+  if (!a.category.empty() && path.parent_path().filename().string() != a.category)
+    r.error(root["category"].Mark(), "category '" + a.category + "' does not match the folder '" +
+                                         path.parent_path().filename().string() + "'");
+  a.related = r.list(root, "related");
+  a.services = r.list(root, "services");
+  if (YAML::Node s = root["sources"]; s.IsDefined()) {
+    if (!s.IsSequence() || s.size() == 0) {
+      r.error(s.Mark(), "'sources' must be a list of at least one {title, url}");
+    } else {
+      for (const auto& item : s) {
+        if (!r.check_map(item, {"title", "url"}, {"title", "url"}, "a source")) continue;
+        Source src{r.str(item, "title"), r.str(item, "url")};
+        if (!src.url.empty()) r.check_url(item["url"], src.url);
+        a.sources.push_back(src);
+      }
+    }
+  }
+  std::string latest_update;
+  if (YAML::Node rv = root["review"]; rv.IsDefined() && r.check_map(rv, {"status", "reviewer", "date"}, {"status"}, "'review'")) {
+    a.review_status = r.str(rv, "status");
+    a.reviewer = r.str(rv, "reviewer");
+    a.review_date = r.str(rv, "date");
+    r.check_date(rv["date"], a.review_date, "review.date");
+    if (a.review_status != "draft" && a.review_status != "reviewed")
+      r.error(rv["status"].Mark(), "review status must be 'draft' or 'reviewed', not '" + a.review_status + "'");
+    if (a.review_status == "reviewed" && (a.reviewer.empty() || a.review_date.empty()))
+      r.error(rv.Mark(), "a reviewed article needs 'reviewer' and 'date'");
+    if (a.review_status == "reviewed" && older_than_a_year(a.review_date, today))
+      r.warning(rv["date"].Mark(), "the review of " + a.review_date + " is older than 12 months: please review again");
+  }
+  if (YAML::Node t = root["text"]; t.IsDefined() && r.check_map(t, {}, {}, "'text'")) {
+    for (auto it = t.begin(); it != t.end(); ++it) {
+      std::string lang = it->first.Scalar();
+      if (!is_known_language(lang)) {
+        r.error(it->first.Mark(), "unknown language '" + lang + "' (use en, fr, ar, fa, ps, uk or it)");
+        continue;
+      }
+      const YAML::Node& n = it->second;
+      if (!r.check_map(n, {"updated", "native_review", "title", "short", "body", "keywords", "questions"},
+                       {"updated", "title", "short", "body", "keywords", "questions"}, "'text." + lang + "'"))
+        continue;
+      ArticleText x;
+      x.updated = r.str(n, "updated");
+      r.check_date(n["updated"], x.updated, "updated");
+      std::string nr = r.str(n, "native_review");
+      if (!nr.empty() && nr != "needed" && nr != "done") r.error(n["native_review"].Mark(), "native_review must be 'needed' or 'done'");
+      x.native_review_needed = nr == "needed";
+      x.title = r.str(n, "title");
+      x.short_text = r.str(n, "short");
+      x.body = r.str(n, "body");
+      x.keywords = r.list(n, "keywords");
+      x.questions = r.list(n, "questions");
+      if (!x.short_text.empty() && text::is_valid_utf8(x.short_text)) {
+        auto info = text::sms_info(x.short_text);
+        if (info.segments > 2) {
+          bool gsm = info.encoding == text::SmsEncoding::kGsm7;
+          r.error(n["short"].Mark(), "'short' needs " + std::to_string(info.segments) + " SMS segments (" +
+                                         std::to_string(info.units) + (gsm ? " GSM-7 characters" : " UCS-2 characters") +
+                                         "); at most 2 segments = " + (gsm ? "306" : "134") + " characters");
+        }
+      }
+      if (x.questions.size() < 3) r.warning(n.Mark(), "'text." + lang + "' has fewer than 3 example questions");
+      latest_update = std::max(latest_update, x.updated);
+      a.text[lang] = std::move(x);
+    }
+    for (auto l : kRequiredLanguages)
+      if (!a.text.count(std::string(l))) r.error(t.Mark(), "missing the language '" + std::string(l) + "'");
+    if (const ArticleText* en = a.in("en"))
+      for (auto& [lang, x] : a.text)
+        if (lang != "en" && !x.updated.empty() && x.updated < en->updated)
+          r.warning(t[lang].Mark(), "the '" + lang + "' text (" + x.updated + ") is older than the English text (" +
+                                        en->updated + "): it may be stale");
+  }
+  if (a.review_status == "reviewed" && !a.review_date.empty() && latest_update > a.review_date)
+    r.warning(root["review"].Mark(), "the text changed on " + latest_update + ", after the review of " + a.review_date +
+                                         ": it must be reviewed again");
+  content.articles.push_back(std::move(a));
+}
+
+void load_menu(const fs::path& path, Content& content, std::vector<Problem>& problems,
+               std::vector<std::pair<YAML::Mark, std::string>>& refs) {
+  FileReader r(path.string(), problems);
+  YAML::Node root;
+  if (!fs::exists(path)) {
+    r.file_error("the menu file is missing");
+    return;
+  }
+  if (!r.load(root) || !r.check_map(root, {"categories"}, {"categories"}, "the menu")) return;
+  YAML::Node cats = root["categories"];
+  if (!cats.IsSequence()) {
+    r.error(cats.Mark(), "'categories' must be a list");
+    return;
+  }
+  std::set<std::string> ids;
+  for (const auto& c : cats) {
+    if (!r.check_map(c, {"id", "label", "articles"}, {"id", "label", "articles"}, "a menu category")) continue;
+    MenuCategory m;
+    m.id = r.str(c, "id");
+    if (!ids.insert(m.id).second) r.error(c["id"].Mark(), "duplicate menu category '" + m.id + "'");
+    m.label = r.by_language(c, "label");
+    r.require_languages(c, m.label, "label");
+    m.articles = r.list(c, "articles");
+    if (YAML::Node as = c["articles"]; as.IsSequence())
+      for (const auto& item : as) refs.push_back({item.Mark(), item.Scalar()});
+    content.menu.push_back(std::move(m));
+  }
+}
+
+void load_services(const fs::path& dir, Content& content, std::vector<Problem>& problems) {
+  if (!fs::exists(dir)) return;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    FileReader r(path.string(), problems);
+    YAML::Node root;
+    if (!r.load(root)) continue;
+    if (!r.check_map(root, {"id", "name", "city", "address", "phone", "hours", "languages", "source", "for"},
+                     {"id", "name", "city", "source", "for"}, "a service"))
+      continue;
+    Service s;
+    s.file = path.string();
+    s.id = r.str(root, "id");
+    s.name = r.str(root, "name");
+    s.city = r.str(root, "city");
+    s.address = r.str(root, "address");
+    s.phone = r.str(root, "phone");
+    s.hours = r.str(root, "hours");
+    s.languages = r.list(root, "languages");
+    s.source = r.str(root, "source");
+    s.for_whom = r.by_language(root, "for");
+    if (!s.source.empty()) r.check_url(root["source"], s.source);
+    static const std::regex phone_re(R"(^\+?[0-9][0-9 ]{1,19}$)");
+    if (!s.phone.empty() && !std::regex_match(s.phone, phone_re))
+      r.error(root["phone"].Mark(), "malformed phone number '" + s.phone + "' (digits, spaces and a leading + only)");
+    if (s.id != path.stem().string()) r.error(root["id"].Mark(), "id '" + s.id + "' does not match the file name");
+    content.services.push_back(std::move(s));
+  }
+}
+
+void load_canned(const fs::path& dir, Content& content, std::vector<Problem>& problems) {
+  if (!fs::exists(dir)) return;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& path : files) {
+    FileReader r(path.string(), problems);
+    YAML::Node root;
+    if (!r.load(root) || !r.check_map(root, {"id", "title", "text"}, {"id", "title", "text"}, "a canned reply")) continue;
+    CannedReply c;
+    c.id = r.str(root, "id");
+    c.title = r.by_language(root, "title");
+    c.text = r.by_language(root, "text");
+    r.require_languages(root, c.text, "text");
+    content.canned.push_back(std::move(c));
+  }
+}
+
+void load_safety(const fs::path& path, Content& content, std::vector<Problem>& problems,
+                 std::vector<std::pair<YAML::Mark, std::string>>& refs) {
+  FileReader r(path.string(), problems);
+  if (!fs::exists(path)) {
+    r.file_error("the safety phrases file is missing: safety triage needs it");
+    return;
+  }
+  YAML::Node root;
+  if (!r.load(root) || !r.check_map(root, {"categories"}, {"categories"}, "the safety file")) return;
+  YAML::Node cats = root["categories"];
+  if (!r.check_map(cats, {}, {}, "'categories'")) return;
+  for (auto it = cats.begin(); it != cats.end(); ++it) {
+    const YAML::Node& c = it->second;
+    if (!r.check_map(c, {"article", "phrases"}, {"article", "phrases"}, "a safety category")) continue;
+    SafetyCategory s;
+    s.id = it->first.Scalar();
+    s.article = r.str(c, "article");
+    refs.push_back({c["article"].Mark(), s.article});
+    YAML::Node ph = c["phrases"];
+    if (!r.check_map(ph, {}, {}, "'phrases'")) continue;
+    for (auto p = ph.begin(); p != ph.end(); ++p) {
+      std::string lang = p->first.Scalar();
+      if (!is_known_language(lang)) {
+        r.error(p->first.Mark(), "unknown language '" + lang + "'");
+        continue;
+      }
+      s.phrases[lang] = r.list(ph, lang);
+    }
+    for (auto l : kRequiredLanguages)
+      if (!s.phrases.count(std::string(l)))
+        r.error(ph.Mark(), "safety category '" + s.id + "' has no phrases in '" + std::string(l) + "'");
+    content.safety.push_back(std::move(s));
+  }
+}
+
+}  // namespace
+
+ContentLoad load_content(const std::string& dir_in, const std::string& today_in) {
+  ContentLoad out;
+  out.content = std::make_shared<Content>();
+  Content& content = *out.content;
+  std::string today = today_in.empty() ? today_iso() : today_in;
+  fs::path dir(dir_in);
+  if (!fs::is_directory(dir)) {
+    out.problems.push_back({dir_in, 0, 0, Problem::Severity::kError, "content directory not found"});
+    return out;
+  }
+  std::vector<fs::path> files;
+  if (fs::exists(dir / "articles"))
+    for (const auto& e : fs::recursive_directory_iterator(dir / "articles"))
+      if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) load_article(f, today, content, out.problems);
+
+  std::vector<std::pair<YAML::Mark, std::string>> menu_refs, safety_refs;
+  load_menu(dir / "menu.yaml", content, out.problems, menu_refs);
+  load_services(dir / "services", content, out.problems);
+  load_canned(dir / "canned", content, out.problems);
+  load_safety(dir / "safety.yaml", content, out.problems, safety_refs);
+
+  // Cross-file checks: duplicate ids, references to ids that do not exist, categories not in the menu.
+  std::map<std::string, std::string> first_file;
+  for (const auto& a : content.articles) {
+    auto [it, fresh] = first_file.emplace(a.id, a.file);
+    if (!fresh) out.problems.push_back({a.file, 1, 1, Problem::Severity::kError, "duplicate article id '" + a.id + "' (also in " + it->second + ")"});
+  }
+  content.index_ids();
+  std::set<std::string> article_ids;
+  for (const auto& a : content.articles) article_ids.insert(a.id);
+  std::set<std::string> service_ids;
+  for (const auto& s : content.services) service_ids.insert(s.id);
+  std::set<std::string> categories;
+  for (const auto& c : content.menu) categories.insert(c.id);
+  auto ref_problem = [&](const std::string& file, const YAML::Mark& m, const std::string& msg) {
+    out.problems.push_back({file, m.line + 1, m.column + 1, Problem::Severity::kError, msg});
+  };
+  for (const auto& a : content.articles) {
+    // Re-read the positions of references lazily: only when one is broken (rare), so loading stays fast.
+    auto broken = [&](const std::string& key, const std::string& id, bool exists) {
+      if (exists) return;
+      YAML::Node root = YAML::LoadFile(a.file);
+      YAML::Mark mark = root[key].Mark();
+      for (const auto& item : root[key])
+        if (item.Scalar() == id) mark = item.Mark();
+      ref_problem(a.file, mark,
+                  std::string(key == "related" ? "related article" : "service") + " '" + id + "' does not exist" +
+                      suggest(id, key == "related" ? article_ids : service_ids));
+    };
+    for (const auto& r : a.related) broken("related", r, content.find(r) != nullptr);
+    for (const auto& s : a.services) broken("services", s, service_ids.count(s) > 0);
+    if (!content.menu.empty() && !a.category.empty() && !categories.count(a.category)) {
+      YAML::Node root = YAML::LoadFile(a.file);
+      ref_problem(a.file, root["category"].Mark(), "category '" + a.category + "' is not in menu.yaml");
+    }
+  }
+  std::string menu_file = (dir / "menu.yaml").string();
+  std::set<std::string> in_menu;
+  for (const auto& [mark, id] : menu_refs) {
+    in_menu.insert(id);
+    if (!content.find(id)) ref_problem(menu_file, mark, "menu article '" + id + "' does not exist" + suggest(id, article_ids));
+  }
+  for (const auto& a : content.articles)
+    if (!content.menu.empty() && !in_menu.count(a.id))
+      out.problems.push_back({a.file, 1, 1, Problem::Severity::kWarning, "article '" + a.id + "' is not in the menu"});
+  std::string safety_file = (dir / "safety.yaml").string();
+  for (const auto& [mark, id] : safety_refs)
+    if (!content.find(id))
+      ref_problem(safety_file, mark, "safety article '" + id + "' does not exist" + suggest(id, article_ids));
+  return out;
+}
+
+}  // namespace approdo

@@ -1,0 +1,218 @@
+#include "bot/kb/locales.h"
+
+#include <unicode/msgfmt.h>
+#include <unicode/unistr.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <set>
+
+#include "bot/core/language.h"
+#include "bot/text/normalize.h"
+#include "bot/text/utf8.h"
+
+namespace approdo {
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::map<std::string, Command>& command_names() {
+  static const std::map<std::string, Command> m = {
+      {"menu", Command::kMenu},     {"back", Command::kBack},   {"more", Command::kMore},
+      {"language", Command::kLanguage}, {"human", Command::kHuman}, {"stop", Command::kStop},
+      {"start", Command::kStart},   {"delete", Command::kDelete}, {"help", Command::kHelp},
+      {"yes", Command::kYes},       {"no", Command::kNo}};
+  return m;
+}
+
+std::string icu_locale(const std::string& lang) {
+  // Latin digits everywhere: phone numbers and menu numbers must look the same as in the content.
+  return lang + "-u-nu-latn";
+}
+
+std::string format(const std::string& lang, const std::string& pattern, const icu::UnicodeString* names,
+                   const icu::Formattable* values, int32_t count) {
+  UErrorCode status = U_ZERO_ERROR;
+  icu::MessageFormat mf(icu::UnicodeString::fromUTF8(pattern), icu::Locale(icu_locale(lang).c_str()), status);
+  if (U_FAILURE(status)) return pattern;
+  icu::UnicodeString out;
+  mf.format(names, values, count, out, status);
+  if (U_FAILURE(status)) return pattern;
+  std::string s;
+  out.toUTF8String(s);
+  return s;
+}
+
+}  // namespace
+
+const Locale* Locales::find(const std::string& lang) const {
+  auto it = locales_.find(lang);
+  return it == locales_.end() ? nullptr : &it->second;
+}
+
+std::string Locales::text(const std::string& lang, const std::string& key,
+                          const std::map<std::string, std::string>& args) const {
+  const std::string* pattern = nullptr;
+  std::string used = lang;
+  for (const std::string& l : {lang, std::string(kFallbackLanguage)}) {
+    if (const Locale* loc = find(l)) {
+      auto it = loc->messages.find(key);
+      if (it != loc->messages.end()) {
+        pattern = &it->second;
+        used = l;
+        break;
+      }
+    }
+  }
+  if (!pattern) return key;
+  if (pattern->find('{') == std::string::npos && pattern->find('\'') == std::string::npos) return *pattern;
+  std::vector<icu::UnicodeString> names;
+  std::vector<icu::Formattable> values;
+  for (const auto& [k, v] : args) {
+    names.push_back(icu::UnicodeString::fromUTF8(k));
+    values.emplace_back(icu::UnicodeString::fromUTF8(v));
+  }
+  return format(used, *pattern, names.data(), values.data(), static_cast<int32_t>(names.size()));
+}
+
+std::string Locales::plural(const std::string& lang, const std::string& key, const std::string& arg, long n) const {
+  const Locale* loc = find(lang);
+  std::string used = lang;
+  if (!loc || !loc->messages.count(key)) {
+    loc = find(std::string(kFallbackLanguage));
+    used = kFallbackLanguage;
+  }
+  if (!loc || !loc->messages.count(key)) return key;
+  icu::UnicodeString name = icu::UnicodeString::fromUTF8(arg);
+  icu::Formattable value(static_cast<int64_t>(n));
+  return format(used, loc->messages.at(key), &name, &value, 1);
+}
+
+Command Locales::command(const std::string& lang, const std::string& folded) const {
+  std::string s = folded;
+  while (!s.empty() && (s.back() == '.' || s.back() == '!' || s.back() == ' ' || s.back() == '?')) s.pop_back();
+  while (!s.empty() && (s.front() == '/' || s.front() == ' ')) s.erase(0, 1);
+  if (s.empty()) return Command::kNone;
+  auto in = [&](const Locale& loc) {
+    for (const auto& [name, words] : loc.commands)
+      for (const auto& w : words)
+        if (w == s) return command_names().at(name);
+    return Command::kNone;
+  };
+  // The conversation's language first, then English (works everywhere), then any language: a person who
+  // switches script and types "меню" still reaches the menu.
+  for (const std::string& l : {lang, std::string(kFallbackLanguage)})
+    if (const Locale* loc = find(l))
+      if (Command c = in(*loc); c != Command::kNone) return c;
+  for (const auto& [code, loc] : locales_)
+    if (Command c = in(loc); c != Command::kNone) return c;
+  return Command::kNone;
+}
+
+LocalesLoad load_locales(const std::string& dir) {
+  LocalesLoad out;
+  out.locales = std::make_shared<Locales>();
+  auto problem = [&](const std::string& file, const YAML::Mark& m, Problem::Severity s, const std::string& msg) {
+    out.problems.push_back({file, m.line + 1, m.column + 1, s, msg});
+  };
+  if (!fs::is_directory(dir)) {
+    out.problems.push_back({dir, 0, 0, Problem::Severity::kError, "locales directory not found"});
+    return out;
+  }
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".yaml") files[e.path().stem().string()] = e.path().string();
+  for (const auto& [code, file] : files) {
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file);
+    } catch (const YAML::Exception& e) {
+      problem(file, e.mark, Problem::Severity::kError, e.msg);
+      continue;
+    }
+    if (!is_known_language(code)) {
+      out.problems.push_back({file, 0, 0, Problem::Severity::kError, "unknown language file '" + code + "'"});
+      continue;
+    }
+    if (!root.IsMap()) {
+      problem(file, root.Mark(), Problem::Severity::kError, "a locale file must be a mapping");
+      continue;
+    }
+    static const std::set<std::string> allowed = {"locale", "language_name", "updated", "native_review", "messages", "commands"};
+    for (auto it = root.begin(); it != root.end(); ++it)
+      if (!allowed.count(it->first.Scalar()))
+        problem(file, it->first.Mark(), Problem::Severity::kError, "unknown key '" + it->first.Scalar() + "'");
+    Locale loc;
+    loc.code = code;
+    if (root["locale"].IsDefined() && root["locale"].Scalar() != code)
+      problem(file, root["locale"].Mark(), Problem::Severity::kError, "locale '" + root["locale"].Scalar() + "' does not match the file name");
+    if (!root["language_name"].IsDefined())
+      problem(file, root.Mark(), Problem::Severity::kError, "missing 'language_name'");
+    else
+      loc.language_name = root["language_name"].Scalar();
+    YAML::Node msgs = root["messages"];
+    if (!msgs.IsMap()) {
+      problem(file, msgs.IsDefined() ? msgs.Mark() : root.Mark(), Problem::Severity::kError, "'messages' must be a mapping");
+    } else {
+      for (auto it = msgs.begin(); it != msgs.end(); ++it) {
+        std::string key = it->first.Scalar();
+        if (!it->second.IsScalar()) {
+          problem(file, it->second.Mark(), Problem::Severity::kError, "message '" + key + "' must be text");
+          continue;
+        }
+        std::string value = it->second.Scalar();
+        if (loc.messages.count(key)) problem(file, it->first.Mark(), Problem::Severity::kError, "duplicate key '" + key + "'");
+        if (!text::is_valid_utf8(value) || !text::is_nfc(value) || text::has_bidi_controls(value))
+          problem(file, it->second.Mark(), Problem::Severity::kError, "message '" + key + "' is not clean NFC text without direction controls");
+        UErrorCode status = U_ZERO_ERROR;
+        UParseError perr{};
+        icu::MessageFormat mf(icu::UnicodeString::fromUTF8(value), icu::Locale(code.c_str()), perr, status);
+        if (U_FAILURE(status))
+          problem(file, it->second.Mark(), Problem::Severity::kError,
+                  "message '" + key + "' is not valid ICU MessageFormat (" + u_errorName(status) + " at offset " + std::to_string(perr.offset) + ")");
+        loc.messages[key] = value;
+      }
+    }
+    YAML::Node cmds = root["commands"];
+    if (!cmds.IsMap()) {
+      problem(file, cmds.IsDefined() ? cmds.Mark() : root.Mark(), Problem::Severity::kError, "'commands' must be a mapping");
+    } else {
+      for (auto it = cmds.begin(); it != cmds.end(); ++it) {
+        std::string name = it->first.Scalar();
+        if (!command_names().count(name)) {
+          problem(file, it->first.Mark(), Problem::Severity::kError, "unknown command '" + name + "'");
+          continue;
+        }
+        if (!it->second.IsSequence()) {
+          problem(file, it->second.Mark(), Problem::Severity::kError, "command '" + name + "' must be a list of words");
+          continue;
+        }
+        for (const auto& w : it->second) loc.commands[name].push_back(text::fold(w.Scalar()));
+      }
+    }
+    out.locales->locales_[code] = std::move(loc);
+  }
+  // Every language has every message and command of the English master.
+  const Locale* en = out.locales->find("en");
+  if (!en) {
+    out.problems.push_back({dir, 0, 0, Problem::Severity::kError, "locales/en.yaml (the fallback) is missing"});
+    return out;
+  }
+  for (auto l : kRequiredLanguages) {
+    const Locale* loc = out.locales->find(std::string(l));
+    if (!loc) {
+      out.problems.push_back({dir + "/" + std::string(l) + ".yaml", 0, 0, Problem::Severity::kError, "missing locale file"});
+      continue;
+    }
+    std::string file = files[std::string(l)];
+    for (const auto& [k, v] : en->messages)
+      if (!loc->messages.count(k))
+        out.problems.push_back({file, 0, 0, Problem::Severity::kError, "missing message '" + k + "'"});
+    for (const auto& [k, v] : en->commands)
+      if (!loc->commands.count(k))
+        out.problems.push_back({file, 0, 0, Problem::Severity::kError, "missing command words for '" + k + "'"});
+  }
+  return out;
+}
+
+}  // namespace approdo

@@ -1,0 +1,47 @@
+// Locales: everything the bot itself says, per language, from locales/<lang>.yaml (ICU MessageFormat), and
+// the command words people type. Immutable once loaded; any thread. Formatting builds an ICU MessageFormat
+// per call for strings with arguments (MessageFormat is not thread-safe), plain strings are returned as is.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bot/kb/problem.h"
+
+namespace approdo {
+
+enum class Command { kNone, kMenu, kBack, kMore, kLanguage, kHuman, kStop, kStart, kDelete, kHelp, kYes, kNo };
+
+struct Locale {
+  std::string code, language_name;
+  std::map<std::string, std::string> messages;
+  std::map<std::string, std::vector<std::string>> commands;  // command name -> folded words
+};
+
+class Locales {
+ public:
+  // Text of `key` in `lang` (falling back to English), with named arguments filled in.
+  std::string text(const std::string& lang, const std::string& key,
+                   const std::map<std::string, std::string>& args = {}) const;
+  // Same, with one numeric argument (plural forms).
+  std::string plural(const std::string& lang, const std::string& key, const std::string& arg, long n) const;
+  // The command a whole message is: in `lang`, else English, else any language; `folded` is text::fold()
+  // of the message.
+  Command command(const std::string& lang, const std::string& folded) const;
+  // The locale of `lang`, or nullptr.
+  const Locale* find(const std::string& lang) const;
+  const std::map<std::string, Locale>& all() const { return locales_; }
+
+  std::map<std::string, Locale> locales_;
+};
+
+struct LocalesLoad {
+  std::shared_ptr<Locales> locales;
+  std::vector<Problem> problems;
+};
+
+LocalesLoad load_locales(const std::string& dir);
+
+}  // namespace approdo

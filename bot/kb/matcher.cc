@@ -1,0 +1,270 @@
+#include "bot/kb/matcher.h"
+
+#include <array>
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_set>
+
+#include "bot/text/normalize.h"
+#include "bot/text/stem.h"
+#include "bot/text/tokenize.h"
+#include "bot/text/utf8.h"
+
+namespace approdo {
+namespace {
+
+constexpr double kK1 = 1.2;
+constexpr size_t kMaxQueryBytes = 2000;  // a 100 KB message is matched on its beginning
+
+struct Field {
+  double weight, b;
+};
+// title, keywords, questions, short, body
+constexpr Field kFields[] = {{3.0, 0.3}, {3.0, 0.2}, {2.0, 0.5}, {1.0, 0.6}, {0.4, 0.75}};
+constexpr int kFieldCount = 5;
+
+// One stemmer per language per thread (libstemmer keeps state).
+text::Stemmer& stemmer_for(const std::string& lang) {
+  thread_local std::map<std::string, std::unique_ptr<text::Stemmer>> stemmers;
+  auto& s = stemmers[lang];
+  if (!s) s = std::make_unique<text::Stemmer>(lang);
+  return *s;
+}
+
+std::vector<std::u32string> trigrams_of(const std::string& word) {
+  std::u32string w = U"#";
+  for (size_t i = 0; i < word.size();) {
+    unsigned char c = static_cast<unsigned char>(word[i]);
+    int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = len == 1 ? c : c & (0x3F >> (len - 1));
+    for (int k = 1; k < len && i + k < word.size(); ++k) cp = (cp << 6) | (word[i + k] & 0x3F);
+    w += cp;
+    i += len;
+  }
+  w += U'#';
+  std::vector<std::u32string> out;
+  for (size_t i = 0; i + 3 <= w.size(); ++i) out.push_back(w.substr(i, 3));
+  return out;
+}
+
+size_t code_points(const std::string& s) { return text::count_code_points(s); }
+
+}  // namespace
+
+struct Matcher::Index {
+  struct Posting {
+    uint32_t article;
+    float weight;  // idf * tf~ / (k1 + tf~): the whole BM25F contribution
+  };
+  struct QPosting {
+    uint32_t question;
+    float weight;  // tf-idf weight, question vector normalised
+  };
+  std::unordered_map<std::string, uint32_t> term_ids;
+  std::vector<std::string> terms;
+  std::vector<float> idf;
+  std::vector<std::vector<Posting>> postings;
+  std::vector<std::vector<QPosting>> qpostings;
+  std::vector<uint32_t> question_article;
+  std::unordered_map<std::u32string, std::vector<uint32_t>> trigram_terms;  // for typo lookup
+  std::vector<uint16_t> term_trigram_count;
+  float max_idf = 1;
+};
+
+Matcher::~Matcher() = default;
+
+size_t Matcher::vocabulary_size() const { return index_->terms.size(); }
+
+namespace {
+
+std::vector<std::string> analyse(const std::string& text, const std::string& lang) {
+  std::vector<std::string> out;
+  text::Stemmer& st = stemmer_for(lang);
+  for (auto& w : text::words(text::fold(text))) out.push_back(st.stem(w));
+  return out;
+}
+
+}  // namespace
+
+Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::make_unique<Index>()), tuning_(tuning) {
+  Index& ix = *index_;
+  size_t n = content.articles.size();
+  auto term_id = [&](const std::string& t) {
+    auto [it, fresh] = ix.term_ids.emplace(t, static_cast<uint32_t>(ix.terms.size()));
+    if (fresh) ix.terms.push_back(t);
+    return it->second;
+  };
+  // tf[article][field][term], field lengths.
+  std::vector<std::array<std::unordered_map<uint32_t, float>, kFieldCount>> tf(n);
+  std::vector<std::array<double, kFieldCount>> len(n);
+  std::array<double, kFieldCount> total_len{};
+  std::vector<std::vector<uint32_t>> question_terms;
+  for (size_t a = 0; a < n; ++a) {
+    const Article& art = content.articles[a];
+    article_ids_.push_back(art.id);
+    for (const auto& [lang, t] : art.text) {
+      auto add = [&](int field, const std::string& s) {
+        for (auto& w : analyse(s, lang)) {
+          tf[a][field][term_id(w)] += 1;
+          len[a][field] += 1;
+        }
+      };
+      add(0, t.title);
+      for (const auto& k : t.keywords) add(1, k);
+      for (const auto& q : t.questions) {
+        add(2, q);
+        std::vector<uint32_t> ids;
+        for (auto& w : analyse(q, lang)) ids.push_back(term_id(w));
+        question_terms.push_back(std::move(ids));
+        ix.question_article.push_back(static_cast<uint32_t>(a));
+      }
+      add(3, t.short_text);
+      add(4, t.body);
+    }
+    for (int f = 0; f < kFieldCount; ++f) total_len[f] += len[a][f];
+  }
+  size_t vocab = ix.terms.size();
+  std::vector<uint32_t> df(vocab, 0);
+  for (size_t a = 0; a < n; ++a) {
+    std::unordered_set<uint32_t> seen;
+    for (int f = 0; f < kFieldCount; ++f)
+      for (auto& [t, c] : tf[a][f]) seen.insert(t);
+    for (uint32_t t : seen) ++df[t];
+  }
+  ix.idf.resize(vocab);
+  for (size_t t = 0; t < vocab; ++t) {
+    ix.idf[t] = static_cast<float>(std::log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)));
+    ix.max_idf = std::max(ix.max_idf, ix.idf[t]);
+  }
+  ix.postings.resize(vocab);
+  for (size_t a = 0; a < n; ++a) {
+    std::unordered_map<uint32_t, double> tilde;
+    for (int f = 0; f < kFieldCount; ++f) {
+      double avg = n ? total_len[f] / n : 1;
+      double norm = 1 - kFields[f].b + kFields[f].b * (avg > 0 ? len[a][f] / avg : 1);
+      for (auto& [t, c] : tf[a][f]) tilde[t] += kFields[f].weight * c / norm;
+    }
+    for (auto& [t, x] : tilde)
+      ix.postings[t].push_back({static_cast<uint32_t>(a), static_cast<float>(ix.idf[t] * x / (kK1 + x))});
+  }
+  ix.qpostings.resize(vocab);
+  for (size_t q = 0; q < question_terms.size(); ++q) {
+    std::unordered_map<uint32_t, double> w;
+    for (uint32_t t : question_terms[q]) w[t] += ix.idf[t];
+    double norm = 0;
+    for (auto& [t, x] : w) norm += x * x;
+    norm = std::sqrt(norm);
+    if (norm == 0) continue;
+    for (auto& [t, x] : w) ix.qpostings[t].push_back({static_cast<uint32_t>(q), static_cast<float>(x / norm)});
+  }
+  ix.term_trigram_count.resize(vocab);
+  for (size_t t = 0; t < vocab; ++t) {
+    if (code_points(ix.terms[t]) < 4) continue;
+    auto grams = trigrams_of(ix.terms[t]);
+    ix.term_trigram_count[t] = static_cast<uint16_t>(grams.size());
+    std::sort(grams.begin(), grams.end());
+    grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+    for (auto& g : grams) ix.trigram_terms[g].push_back(static_cast<uint32_t>(t));
+  }
+}
+
+MatchResult Matcher::match(const std::string& raw, const std::string& lang) const {
+  const Index& ix = *index_;
+  MatchResult result;
+  size_t n = article_ids_.size();
+  if (n == 0) return result;
+  std::string text(text::truncate_utf8(raw, kMaxQueryBytes));
+
+  // Reused per thread: sized to the largest index seen, never freed between messages.
+  thread_local std::vector<float> bm25, best_q, qdot;
+  if (bm25.size() < n) bm25.resize(n), best_q.resize(n);
+  if (qdot.size() < ix.question_article.size()) qdot.resize(ix.question_article.size());
+  std::fill(bm25.begin(), bm25.begin() + n, 0.f);
+  std::fill(best_q.begin(), best_q.begin() + n, 0.f);
+  std::fill(qdot.begin(), qdot.begin() + ix.question_article.size(), 0.f);
+
+  thread_local std::vector<std::pair<uint32_t, float>> query;  // term, weight (fuzzy matches count less)
+  query.clear();
+  double possible = 0;  // what the message could score: every word's idf
+  text::Stemmer& st = stemmer_for(lang);
+  for (auto& w : text::words(text::fold(text))) {
+    std::string s = st.stem(w);
+    auto it = ix.term_ids.find(s);
+    if (it == ix.term_ids.end()) it = ix.term_ids.find(w);
+    if (it != ix.term_ids.end()) {
+      query.push_back({it->second, 1.f});
+      possible += ix.idf[it->second];
+      continue;
+    }
+    bool digits = std::all_of(w.begin(), w.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+    if (digits) continue;  // ages, numbers: neither evidence nor noise
+    // Not in the vocabulary: the closest known word by shared trigrams (Dice), if close enough.
+    if (code_points(w) >= 4) {
+      auto grams = trigrams_of(w);
+      std::sort(grams.begin(), grams.end());
+      grams.erase(std::unique(grams.begin(), grams.end()), grams.end());
+      thread_local std::unordered_map<uint32_t, uint16_t> shared;
+      shared.clear();
+      for (auto& g : grams)
+        if (auto g_it = ix.trigram_terms.find(g); g_it != ix.trigram_terms.end())
+          for (uint32_t t : g_it->second) ++shared[t];
+      uint32_t best = 0;
+      double best_dice = 0;
+      for (auto& [t, c] : shared) {
+        double dice = 2.0 * c / (grams.size() + ix.term_trigram_count[t]);
+        if (dice > best_dice) best_dice = dice, best = t;
+      }
+      if (best_dice >= 0.55) {
+        float weight = static_cast<float>(best_dice);
+        query.push_back({best, weight});
+        possible += ix.idf[best];
+        continue;
+      }
+    }
+    possible += ix.max_idf * 0.5;  // an unknown word: the message is partly about something we do not know
+  }
+  if (query.empty() || possible <= 0) return result;
+
+  double qnorm = 0;
+  for (auto& [t, w] : query) {
+    for (const auto& p : ix.postings[t]) bm25[p.article] += w * p.weight;
+    double qw = w * ix.idf[t];
+    qnorm += qw * qw;
+    for (const auto& p : ix.qpostings[t]) qdot[p.question] += static_cast<float>(qw * p.weight);
+  }
+  qnorm = std::sqrt(qnorm);
+  for (size_t q = 0; q < ix.question_article.size(); ++q) {
+    if (qdot[q] == 0) continue;
+    uint32_t a = ix.question_article[q];
+    best_q[a] = std::max(best_q[a], static_cast<float>(qdot[q] / (qnorm > 0 ? qnorm : 1)));
+  }
+  // Blend; the BM25 part is normalised by what the message could score at best.
+  double norm = possible * kFields[0].weight * (kK1 + 1) / (kK1 + kFields[0].weight) ;
+  thread_local std::vector<std::pair<float, uint32_t>> ranked;
+  ranked.clear();
+  for (size_t a = 0; a < n; ++a) {
+    if (bm25[a] == 0 && best_q[a] == 0) continue;
+    double b = std::min(1.0, bm25[a] / norm);
+    double s = (1 - tuning_.question_weight) * b + tuning_.question_weight * best_q[a];
+    ranked.push_back({static_cast<float>(s), static_cast<uint32_t>(a)});
+  }
+  if (ranked.empty()) return result;
+  size_t top = std::min<size_t>(4, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + top, ranked.end(),
+                    [](const auto& x, const auto& y) { return x.first > y.first; });
+  result.article = article_ids_[ranked[0].second];
+  result.score = ranked[0].first;
+  for (size_t i = 1; i < top; ++i) result.alternatives.push_back(article_ids_[ranked[i].second]);
+  double second = top > 1 ? ranked[1].first : 0;
+  double margin = result.score > 0 ? (result.score - second) / result.score : 0;
+  if (result.score >= tuning_.confident && margin >= tuning_.margin)
+    result.outcome = MatchResult::Outcome::kConfident;
+  else if (result.score >= tuning_.close_call)
+    result.outcome = MatchResult::Outcome::kCloseCall;
+  else
+    result.outcome = MatchResult::Outcome::kNoMatch;
+  return result;
+}
+
+}  // namespace approdo

@@ -1,0 +1,56 @@
+// Matcher: ranks the knowledge base's articles for one message. Built once per content version (see
+// ContentHolder), then read-only: match() may be called from many threads at once; per-call scratch space is
+// thread_local and reused, so a call allocates nothing in proportion to the size of the knowledge base.
+//
+// Scoring, per article (all its languages together, so a Dari question containing "questura" meets the
+// Italian word wherever the article uses it):
+//   - BM25F over title, keywords, example questions, short answer and body, normalised by what the message
+//     could score at best (so an off-topic word lowers confidence);
+//   - the best cosine between the message and one of the article's example questions (TF-IDF);
+//   - words not in the vocabulary are looked up by character trigrams (typos: "negativ", "comission").
+// The two scores are blended; thresholds on the blend and on the margin to the runner-up give the three
+// outcomes. The thresholds were chosen on data (bench/match), not guessed.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "bot/kb/content.h"
+
+namespace approdo {
+
+struct MatchResult {
+  enum class Outcome { kConfident, kCloseCall, kNoMatch };
+  Outcome outcome = Outcome::kNoMatch;
+  std::string article;                    // best article id ("" when nothing scored)
+  double score = 0.0;                     // 0..1
+  std::vector<std::string> alternatives;  // next candidates, best first (close call: the ones to offer)
+};
+
+struct MatcherTuning {
+  double confident = 0.42;     // blended score for a confident answer
+  double margin = 0.12;        // and at least this much (relative) above the runner-up
+  double close_call = 0.24;    // below this: no match
+  double question_weight = 0.5;  // share of the example-question cosine in the blend
+};
+
+class Matcher {
+ public:
+  explicit Matcher(const Content& content, MatcherTuning tuning = {});
+  ~Matcher();
+
+  // `lang` is the message's language ("" if unknown): it picks the stemmer for the message.
+  MatchResult match(const std::string& text, const std::string& lang) const;
+
+  size_t vocabulary_size() const;
+
+ private:
+  struct Index;
+  std::unique_ptr<Index> index_;
+  MatcherTuning tuning_;
+  std::vector<std::string> article_ids_;
+};
+
+}  // namespace approdo

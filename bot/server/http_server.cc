@@ -1,0 +1,198 @@
+#include "bot/server/http_server.h"
+
+#include <httplib.h>
+
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "adapters/webchat/webchat.h"
+
+namespace approdo::server {
+namespace {
+
+constexpr std::size_t kMaxBodyBytes = 1 << 20;  // providers send a few KiB; anything near this is hostile
+constexpr auto kLongPollWait = std::chrono::seconds(20);
+
+void json_error(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(nlohmann::json{{"error", message}}.dump(), "application/json");
+}
+
+HttpRequest to_request(const httplib::Request& req) {
+  HttpRequest r;
+  r.method = req.method;
+  r.path = req.path;
+  r.body = req.body;
+  for (const auto& [name, value] : req.headers) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[lower] = value;
+  }
+  for (const auto& [name, value] : req.params) r.query.emplace(name, value);
+  return r;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(ServerParts parts) : parts_(parts), http_(std::make_unique<httplib::Server>()) {
+  int threads = std::max(2, parts_.config.http_threads);
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_->set_tcp_nodelay(true);
+  http_->set_payload_max_length(kMaxBodyBytes);
+  http_->set_keep_alive_max_count(100);
+  http_->set_keep_alive_timeout(5);
+  http_->set_read_timeout(10, 0);
+  http_->set_write_timeout(10, 0);
+  http_->set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    // The one boundary where unexpected failures (database, I/O) become an answer: 503, so providers retry.
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "http: request failed: %s\n", e.what());
+    } catch (...) {
+      std::fprintf(stderr, "http: request failed\n");
+    }
+    json_error(res, 503, "temporarily unavailable, try again");
+  });
+  add_routes();
+}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::bind(const std::string& host, int port, std::string* error) {
+  int bound = port == 0 ? http_->bind_to_any_port(host) : (http_->bind_to_port(host, port) ? port : -1);
+  if (bound < 0 && error) *error = "cannot listen on " + host + ":" + std::to_string(port) + " (in use?)";
+  return bound;
+}
+
+void HttpServer::run() { http_->listen_after_bind(); }
+
+void HttpServer::stop() {
+  // stop() before the listener runs would be lost (cpp-httplib #1371): wait until it runs.
+  for (int i = 0; i < 500 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  http_->stop();
+}
+
+void HttpServer::add_routes() {
+  auto& svr = *http_;
+
+  svr.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    auto status = parts_.knowledge.status();
+    nlohmann::json j{{"status", "ok"},
+                     {"knowledge_version", status.version},
+                     {"knowledge_reload_ok", status.ok},
+                     {"schema_version", parts_.store.current_version()}};
+    res.set_content(j.dump(), "application/json");
+  });
+
+  svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_text(), "text/plain; version=0.0.4");
+  });
+
+  // Webhooks: the adapter verifies and parses; we record before answering, so a 200 means "kept".
+  auto webhook = [this](const httplib::Request& req, httplib::Response& res) {
+    std::string name = req.matches[1];
+    auto it = parts_.channels.find(name);
+    if (it == parts_.channels.end()) return json_error(res, 404, "channel '" + name + "' is not configured");
+    WebhookResult result = it->second->handle(to_request(req));
+    if (result.status >= 400) {
+      ++refused_;
+      std::fprintf(stderr, "webhook %s: refused (%d): %s\n", name.c_str(), result.status, result.error.c_str());
+    }
+    if (!result.messages.empty()) {
+      RecordResult recorded;
+      try {
+        recorded = parts_.store.record_inbound(result.messages);
+      } catch (const std::exception& e) {
+        ++record_failures_;
+        std::fprintf(stderr, "webhook %s: not recorded: %s\n", name.c_str(), e.what());
+        return json_error(res, 503, "temporarily unavailable, try again");
+      }
+      recorded_ += recorded.inserted;
+      duplicates_ += recorded.duplicates;
+      for (const auto& key : recorded.conv_keys) parts_.workers.submit(key);
+    }
+    res.status = result.status;
+    res.set_content(result.body, result.content_type);
+  };
+  svr.Post(R"(/webhooks/([a-z]+))", webhook);
+  svr.Get(R"(/webhooks/([a-z]+))", webhook);  // WhatsApp's subscription check
+
+  if (!parts_.config.webchat) return;
+
+  svr.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_header("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_content(std::string(webchat::page()), "text/html; charset=utf-8");
+  });
+
+  svr.Post("/webchat/send", [this](const httplib::Request& req, httplib::Response& res) {
+    auto parsed = webchat::parse_post(req.body);
+    if (!parsed.error.empty()) {
+      ++refused_;
+      return json_error(res, 400, parsed.error);
+    }
+    RecordResult recorded = parts_.store.record_inbound({parsed.message});  // throws → 503
+    recorded_ += recorded.inserted;
+    duplicates_ += recorded.duplicates;
+    for (const auto& key : recorded.conv_keys) parts_.workers.submit(key);
+    res.status = 202;
+    res.set_content(R"({"ok":true})", "application/json");
+  });
+
+  svr.Get("/webchat/poll", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string session = req.get_param_value("session");
+    if (!webchat::valid_session(session)) return json_error(res, 400, "'session' must be 16-64 lower-case hex digits");
+    int64_t after = 0;
+    try {
+      after = std::stoll(req.has_param("after") ? req.get_param_value("after") : "0");
+    } catch (const std::exception&) {
+      return json_error(res, 400, "'after' must be a number");
+    }
+    std::string key = parts_.store.keyring().conversation_key("webchat", session);
+    // A long poll holds a server thread: at most half of them may wait, so webhooks always find one free.
+    bool may_wait = ++long_polls_ <= std::max(1, parts_.config.http_threads / 2);
+    auto deadline = std::chrono::steady_clock::now() + kLongPollWait;
+    std::vector<OutboxRow> rows;
+    for (;;) {
+      uint64_t seen = parts_.replies.generation();
+      rows = parts_.store.take_for_conversation(key, after);
+      auto now = std::chrono::steady_clock::now();
+      if (!rows.empty() || !may_wait || now >= deadline) break;
+      parts_.replies.wait_after(seen, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+    }
+    --long_polls_;
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(webchat::render_poll(rows), "application/json");
+  });
+}
+
+std::string HttpServer::metrics_text() {
+  std::ostringstream m;
+  auto status = parts_.knowledge.status();
+  auto metric = [&](const char* name, const char* help, const char* type, auto value) {
+    m << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << value
+      << '\n';
+  };
+  metric("approdo_inbound_recorded_total", "Messages recorded from webhooks and the web chat.", "counter",
+         recorded_.load());
+  metric("approdo_inbound_duplicates_total", "Provider retries recognised and skipped.", "counter",
+         duplicates_.load());
+  metric("approdo_requests_refused_total", "Requests refused (bad signature, malformed body).", "counter",
+         refused_.load());
+  metric("approdo_record_failures_total", "Webhooks answered 503 because the store failed.", "counter",
+         record_failures_.load());
+  metric("approdo_turns_total", "Messages the dialogue has handled.", "counter", parts_.workers.turns_processed());
+  metric("approdo_turn_failures_total", "Dialogue turns that failed and will be retried.", "counter",
+         parts_.workers.turn_failures());
+  metric("approdo_knowledge_version", "Version of the knowledge base in use.", "gauge", status.version);
+  metric("approdo_knowledge_reload_ok", "1 when the last reload of the knowledge base succeeded.", "gauge",
+         status.ok ? 1 : 0);
+  metric("approdo_tickets_waiting", "Tickets waiting for a caseworker.", "gauge", parts_.store.waiting_tickets());
+  return m.str();
+}
+
+}  // namespace approdo::server

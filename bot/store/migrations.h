@@ -1,0 +1,95 @@
+// The schema, as an ordered list of migrations. Version N of the database has applied the first N.
+// Never edit a released migration: append a new one. Only bot/store/ includes this.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace approdo::store {
+
+inline constexpr std::array<std::string_view, 1> kMigrations = {
+    // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
+    R"SQL(
+CREATE TABLE conversations (
+  key            TEXT PRIMARY KEY,         -- HMAC of channel:address (see Keyring)
+  channel        TEXT NOT NULL,
+  address_sealed BLOB NOT NULL,            -- the address, encrypted
+  state          TEXT NOT NULL DEFAULT '{}',
+  lang           TEXT NOT NULL DEFAULT '',
+  status         TEXT NOT NULL DEFAULT 'bot',
+  blocked        INTEGER NOT NULL DEFAULT 0,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE TABLE messages (
+  id          INTEGER PRIMARY KEY,
+  channel     TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  conv_key    TEXT NOT NULL,
+  kind        TEXT NOT NULL,
+  text        TEXT NOT NULL DEFAULT '',
+  media       TEXT NOT NULL DEFAULT '',
+  extra       TEXT NOT NULL DEFAULT '',
+  received_at INTEGER NOT NULL,
+  processed   INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (channel, provider_id)
+);
+CREATE INDEX messages_pending ON messages (conv_key, processed, id);
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  conv_key        TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  address_sealed  BLOB,                    -- cleared once delivered
+  payload         TEXT NOT NULL,           -- JSON: text, choices, lang, source
+  status          TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  provider_msg_id TEXT,
+  delivery        TEXT NOT NULL DEFAULT '',
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
+CREATE INDEX outbox_conv ON outbox (conv_key, id);
+CREATE INDEX outbox_provider ON outbox (channel, provider_msg_id);
+CREATE TABLE tickets (
+  id                INTEGER PRIMARY KEY,
+  conv_key          TEXT,                  -- NULL once the person is erased (counts stay)
+  status            TEXT NOT NULL DEFAULT 'waiting',
+  priority          TEXT NOT NULL DEFAULT 'normal',
+  reason            TEXT NOT NULL,
+  lang              TEXT NOT NULL,
+  channel           TEXT NOT NULL,
+  category          TEXT NOT NULL DEFAULT '',
+  summary           TEXT NOT NULL DEFAULT '',
+  assigned_to       TEXT,
+  opened_at         INTEGER NOT NULL,
+  first_response_at INTEGER,
+  closed_at         INTEGER,
+  outcome           TEXT,
+  referrals         TEXT
+);
+CREATE INDEX tickets_open ON tickets (status, priority, opened_at);
+CREATE TABLE unmatched (
+  id         INTEGER PRIMARY KEY,
+  lang       TEXT NOT NULL,
+  text       TEXT NOT NULL,                -- numbers and e-mail addresses scrubbed
+  outcome    TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE article_views (
+  day     TEXT NOT NULL,
+  article TEXT NOT NULL,
+  lang    TEXT NOT NULL,
+  views   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, article, lang)
+);
+CREATE TABLE counters (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL DEFAULT 0
+);
+)SQL",
+};
+
+}  // namespace approdo::store

@@ -1,0 +1,470 @@
+#include "bot/store/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+#include "bot/store/migrations.h"
+
+namespace approdo {
+
+using nlohmann::json;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+const char* kind_name(InboundMessage::Kind k) {
+  switch (k) {
+    case InboundMessage::Kind::kText: return "text";
+    case InboundMessage::Kind::kChoice: return "choice";
+    case InboundMessage::Kind::kMedia: return "media";
+    case InboundMessage::Kind::kBlocked: return "blocked";
+    case InboundMessage::Kind::kUnblocked: return "unblocked";
+    case InboundMessage::Kind::kStatus: return "status";
+  }
+  return "text";
+}
+
+InboundMessage::Kind kind_from(const std::string& s) {
+  if (s == "choice") return InboundMessage::Kind::kChoice;
+  if (s == "media") return InboundMessage::Kind::kMedia;
+  return InboundMessage::Kind::kText;
+}
+
+std::string payload_json(const OutboundMessage& m) {
+  json choices = json::array();
+  for (const auto& c : m.choices) choices.push_back({{"id", c.id}, {"label", c.label}});
+  return json{{"text", m.text}, {"choices", choices}, {"lang", m.lang}, {"source", m.source}}.dump();
+}
+
+OutboundMessage payload_from(const std::string& s) {
+  OutboundMessage m;
+  json j = json::parse(s, nullptr, false);
+  if (j.is_discarded()) return m;
+  m.text = j.value("text", "");
+  m.lang = j.value("lang", "");
+  m.source = j.value("source", "");
+  for (const auto& c : j.value("choices", json::array())) m.choices.push_back({c.value("id", ""), c.value("label", "")});
+  return m;
+}
+
+std::string today() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Store::Store(const std::string& path, const Keyring& keyring)
+    : keyring_(keyring), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+  db_.setBusyTimeout(5000);
+  db_.exec("PRAGMA journal_mode=WAL");
+  db_.exec("PRAGMA synchronous=NORMAL");
+  db_.exec("PRAGMA foreign_keys=ON");
+  migrate();
+}
+
+Store::~Store() = default;
+
+int Store::schema_version() { return static_cast<int>(store::kMigrations.size()); }
+
+int Store::current_version() {
+  std::lock_guard lock(mu_);
+  return db_.execAndGet("PRAGMA user_version").getInt();
+}
+
+bool Store::integrity_ok() {
+  std::lock_guard lock(mu_);
+  return db_.execAndGet("PRAGMA quick_check").getString() == "ok";
+}
+
+void Store::migrate() {
+  std::lock_guard lock(mu_);
+  int version = db_.execAndGet("PRAGMA user_version").getInt();
+  for (int v = version; v < schema_version(); ++v) {
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    db_.exec(std::string(store::kMigrations[v]));
+    db_.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
+}
+
+RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) {
+  RecordResult r;
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  int64_t now = now_ms();
+  for (const auto& m : messages) {
+    if (m.kind == InboundMessage::Kind::kStatus) {
+      SQLite::Statement q(db_,
+                          "UPDATE outbox SET delivery = ?, last_error = CASE WHEN ? = '' THEN last_error ELSE ? END,"
+                          " updated_at = ? WHERE channel = ? AND provider_msg_id = ?"
+                          " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND ? = 'sent'))");
+      q.bind(1, m.status);
+      q.bind(2, m.status_error);
+      q.bind(3, m.status_error);
+      q.bind(4, now);
+      q.bind(5, m.channel);
+      q.bind(6, m.status_of);
+      q.bind(7, m.status);
+      q.exec();
+      continue;
+    }
+    std::string key = keyring_.conversation_key(m.channel, m.address);
+    if (m.kind == InboundMessage::Kind::kBlocked || m.kind == InboundMessage::Kind::kUnblocked) {
+      bool blocked = m.kind == InboundMessage::Kind::kBlocked;
+      SQLite::Statement q(db_, "UPDATE conversations SET blocked = ?, updated_at = ? WHERE key = ?");
+      q.bind(1, blocked ? 1 : 0);
+      q.bind(2, now);
+      q.bind(3, key);
+      q.exec();
+      if (blocked) {
+        SQLite::Statement c(db_, "UPDATE outbox SET status = 'dead', last_error = 'blocked by user', address_sealed = NULL"
+                                 " WHERE conv_key = ? AND status IN ('pending', 'sending')");
+        c.bind(1, key);
+        c.exec();
+      }
+      continue;
+    }
+    SQLite::Statement ins(db_,
+                          "INSERT OR IGNORE INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
+                          " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, m.channel);
+    ins.bind(2, m.provider_id);
+    ins.bind(3, key);
+    ins.bind(4, kind_name(m.kind));
+    ins.bind(5, m.text);
+    ins.bind(6, m.media);
+    ins.bind(7, m.start_payload);
+    ins.bind(8, now);
+    if (ins.exec() == 0) {
+      ++r.duplicates;
+      continue;
+    }
+    ++r.inserted;
+    SQLite::Statement conv(db_,
+                           "INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
+                           " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at");
+    std::string sealed = keyring_.seal(m.address);
+    conv.bind(1, key);
+    conv.bind(2, m.channel);
+    conv.bind(3, sealed.data(), static_cast<int>(sealed.size()));
+    conv.bind(4, now);
+    conv.bind(5, now);
+    conv.exec();
+    if (std::find(r.conv_keys.begin(), r.conv_keys.end(), key) == r.conv_keys.end()) r.conv_keys.push_back(key);
+  }
+  tx.commit();
+  return r;
+}
+
+std::vector<std::string> Store::conversations_with_pending() {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  SQLite::Statement q(db_, "SELECT conv_key, MIN(id) AS first FROM messages WHERE processed = 0"
+                           " GROUP BY conv_key ORDER BY first");
+  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  return out;
+}
+
+std::vector<StoredInbound> Store::pending_for(const std::string& conv_key) {
+  std::lock_guard lock(mu_);
+  std::vector<StoredInbound> out;
+  SQLite::Statement q(db_, "SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
+                           " WHERE conv_key = ? AND processed = 0 ORDER BY id");
+  q.bind(1, conv_key);
+  while (q.executeStep()) {
+    StoredInbound s;
+    s.id = q.getColumn(0).getInt64();
+    s.conv_key = conv_key;
+    s.msg.channel = q.getColumn(1).getString();
+    s.msg.provider_id = q.getColumn(2).getString();
+    s.msg.kind = kind_from(q.getColumn(3).getString());
+    s.msg.text = q.getColumn(4).getString();
+    s.msg.media = q.getColumn(5).getString();
+    s.msg.start_payload = q.getColumn(6).getString();
+    s.received_at = q.getColumn(7).getInt64();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::optional<ConversationRecord> Store::load_conversation(const std::string& conv_key) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
+                           " WHERE key = ?");
+  q.bind(1, conv_key);
+  if (!q.executeStep()) return std::nullopt;
+  ConversationRecord c;
+  c.key = conv_key;
+  c.channel = q.getColumn(0).getString();
+  c.state_json = q.getColumn(1).getString();
+  c.lang = q.getColumn(2).getString();
+  c.status = q.getColumn(3).getString();
+  c.blocked = q.getColumn(4).getInt() != 0;
+  c.created_at = q.getColumn(5).getInt64();
+  c.updated_at = q.getColumn(6).getInt64();
+  return c;
+}
+
+void Store::erase_locked(const std::string& conv_key) {
+  for (const char* sql : {"DELETE FROM messages WHERE conv_key = ?", "DELETE FROM outbox WHERE conv_key = ?",
+                          "UPDATE tickets SET conv_key = NULL, summary = '' WHERE conv_key = ?",
+                          "DELETE FROM conversations WHERE key = ?"}) {
+    SQLite::Statement q(db_, sql);
+    q.bind(1, conv_key);
+    q.exec();
+  }
+  db_.exec("INSERT INTO counters (name, value) VALUES ('erasures', 1)"
+           " ON CONFLICT (name) DO UPDATE SET value = value + 1");
+}
+
+int Store::waiting_tickets() {
+  std::lock_guard lock(mu_);
+  return db_.execAndGet("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").getInt();
+}
+
+bool Store::has_open_ticket(const std::string& conv_key) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
+  q.bind(1, conv_key);
+  return q.executeStep();
+}
+
+void Store::erase_conversation(const std::string& conv_key) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  erase_locked(conv_key);
+  tx.commit();
+}
+
+std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  int64_t now = now_ms();
+  std::string sealed;
+  {
+    SQLite::Statement q(db_, "SELECT address_sealed FROM conversations WHERE key = ?");
+    q.bind(1, turn.conv_key);
+    if (q.executeStep()) {
+      const auto& col = q.getColumn(0);
+      sealed.assign(static_cast<const char*>(col.getBlob()), static_cast<size_t>(col.getBytes()));
+    }
+  }
+  if (turn.erase) {
+    erase_locked(turn.conv_key);
+  } else {
+    for (int64_t id : turn.processed_ids) {
+      SQLite::Statement q(db_, "UPDATE messages SET processed = 1 WHERE id = ?");
+      q.bind(1, id);
+      q.exec();
+    }
+    SQLite::Statement q(db_, "UPDATE conversations SET state = ?, lang = ?, status = ?, updated_at = ? WHERE key = ?");
+    q.bind(1, turn.state_json);
+    q.bind(2, turn.lang);
+    q.bind(3, turn.status);
+    q.bind(4, now);
+    q.bind(5, turn.conv_key);
+    q.exec();
+  }
+  bool ticket_exists = false;
+  if (turn.open_ticket) {
+    // One open ticket per conversation: a new reason only raises its priority.
+    SQLite::Statement q(db_, "UPDATE tickets SET priority = CASE WHEN ? = 'urgent' THEN 'urgent' ELSE priority END,"
+                             " category = CASE WHEN ? <> '' THEN ? ELSE category END"
+                             " WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
+    q.bind(1, turn.open_ticket->priority);
+    q.bind(2, turn.open_ticket->category);
+    q.bind(3, turn.open_ticket->category);
+    q.bind(4, turn.conv_key);
+    ticket_exists = q.exec() > 0;
+  }
+  if (turn.open_ticket && !ticket_exists) {
+    const auto& t = *turn.open_ticket;
+    SQLite::Statement q(db_, "INSERT INTO tickets (conv_key, priority, reason, lang, channel, category, summary,"
+                             " opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, turn.conv_key);
+    q.bind(2, t.priority);
+    q.bind(3, t.reason);
+    q.bind(4, t.lang);
+    q.bind(5, t.channel.empty() ? turn.channel : t.channel);
+    q.bind(6, t.category);
+    q.bind(7, t.summary);
+    q.bind(8, now);
+    q.exec();
+  }
+  for (const auto& u : turn.unmatched) {
+    SQLite::Statement q(db_, "INSERT INTO unmatched (lang, text, outcome, created_at) VALUES (?, ?, ?, ?)");
+    q.bind(1, u.lang);
+    q.bind(2, u.text);
+    q.bind(3, u.outcome);
+    q.bind(4, now);
+    q.exec();
+  }
+  std::string day = today();
+  for (const auto& a : turn.article_views) {
+    SQLite::Statement q(db_, "INSERT INTO article_views (day, article, lang, views) VALUES (?, ?, ?, 1)"
+                             " ON CONFLICT (day, article, lang) DO UPDATE SET views = views + 1");
+    q.bind(1, day);
+    q.bind(2, a);
+    q.bind(3, turn.lang);
+    q.exec();
+  }
+  std::vector<int64_t> ids;
+  for (const auto& r : turn.replies) {
+    SQLite::Statement q(db_, "INSERT INTO outbox (conv_key, channel, address_sealed, payload, created_at, updated_at)"
+                             " VALUES (?, ?, ?, ?, ?, ?)");
+    q.bind(1, turn.conv_key);
+    q.bind(2, turn.channel);
+    q.bind(3, sealed.data(), static_cast<int>(sealed.size()));
+    q.bind(4, payload_json(r));
+    q.bind(5, now);
+    q.bind(6, now);
+    q.exec();
+    ids.push_back(db_.getLastInsertRowid());
+  }
+  tx.commit();
+  return ids;
+}
+
+OutboxRow Store::read_outbox(SQLite::Statement& q) {
+  // Columns: id, conv_key, channel, address_sealed, payload, attempts, created_at
+  OutboxRow r;
+  r.id = q.getColumn(0).getInt64();
+  r.conv_key = q.getColumn(1).getString();
+  r.channel = q.getColumn(2).getString();
+  const auto& col = q.getColumn(3);
+  if (!col.isNull()) {
+    std::string sealed(static_cast<const char*>(col.getBlob()), static_cast<size_t>(col.getBytes()));
+    r.address = keyring_.open(sealed).value_or("");
+  }
+  r.msg = payload_from(q.getColumn(4).getString());
+  r.attempts = q.getColumn(5).getInt();
+  r.created_at = q.getColumn(6).getInt64();
+  return r;
+}
+
+std::vector<OutboxRow> Store::claim_due(const std::string& channel, int limit) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::vector<OutboxRow> out;
+  // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order).
+  SQLite::Statement q(db_,
+                      "SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
+                      " FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE channel = ?1"
+                      "   AND status IN ('pending', 'sending') GROUP BY conv_key) f ON f.id = o.id"
+                      " WHERE o.status = 'pending' AND o.next_attempt_at <= ?2 ORDER BY o.id LIMIT ?3");
+  q.bind(1, channel);
+  q.bind(2, now_ms());
+  q.bind(3, limit);
+  while (q.executeStep()) out.push_back(read_outbox(q));
+  for (const auto& r : out) {
+    SQLite::Statement u(db_, "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
+    u.bind(1, r.id);
+    u.exec();
+  }
+  tx.commit();
+  return out;
+}
+
+void Store::mark_sent(int64_t id, const std::string& provider_message_id) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
+                           " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
+                           " WHERE id = ?");
+  q.bind(1, provider_message_id);
+  q.bind(2, now_ms());
+  q.bind(3, id);
+  q.exec();
+}
+
+void Store::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?"
+                           " WHERE id = ?");
+  q.bind(1, next_attempt_at);
+  q.bind(2, error);
+  q.bind(3, now_ms());
+  q.bind(4, id);
+  q.exec();
+}
+
+void Store::mark_dead(int64_t id, const std::string& error) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "UPDATE outbox SET status = 'dead', last_error = ?, address_sealed = NULL, updated_at = ?"
+                           " WHERE id = ?");
+  q.bind(1, error);
+  q.bind(2, now_ms());
+  q.bind(3, id);
+  q.exec();
+  db_.exec("INSERT INTO counters (name, value) VALUES ('outbox_dead', 1)"
+           " ON CONFLICT (name) DO UPDATE SET value = value + 1");
+}
+
+void Store::mark_held(int64_t id, const std::string& error) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "UPDATE outbox SET status = 'held', last_error = ?, updated_at = ? WHERE id = ?");
+  q.bind(1, error);
+  q.bind(2, now_ms());
+  q.bind(3, id);
+  q.exec();
+}
+
+void Store::release_stale_claims() {
+  std::lock_guard lock(mu_);
+  db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
+}
+
+int64_t Store::next_due_at(const std::string& channel) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
+  q.bind(1, channel);
+  if (q.executeStep() && !q.getColumn(0).isNull()) return std::max<int64_t>(1, q.getColumn(0).getInt64());
+  return 0;
+}
+
+std::vector<OutboxRow> Store::take_for_conversation(const std::string& conv_key, int64_t after_id) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::vector<OutboxRow> out;
+  SQLite::Statement q(db_, "SELECT id, conv_key, channel, NULL, payload, attempts, created_at FROM outbox"
+                           " WHERE conv_key = ? AND id > ? AND status IN ('pending', 'sending', 'sent') ORDER BY id");
+  q.bind(1, conv_key);
+  q.bind(2, after_id);
+  while (q.executeStep()) out.push_back(read_outbox(q));
+  SQLite::Statement u(db_, "UPDATE outbox SET status = 'sent', delivery = 'delivered', address_sealed = NULL"
+                           " WHERE conv_key = ? AND id > ? AND status IN ('pending', 'sending')");
+  u.bind(1, conv_key);
+  u.bind(2, after_id);
+  u.exec();
+  tx.commit();
+  return out;
+}
+
+std::optional<OutboxStatus> Store::outbox_status(int64_t id) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT status, delivery, last_error FROM outbox WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return OutboxStatus{id, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
+}
+
+int64_t Store::count(const std::string& table) {
+  std::lock_guard lock(mu_);
+  static const char* allowed[] = {"conversations", "messages", "outbox", "tickets", "unmatched", "article_views"};
+  for (const char* t : allowed)
+    if (table == t) return db_.execAndGet(std::string("SELECT COUNT(*) FROM ") + t).getInt64();
+  return -1;
+}
+
+}  // namespace approdo

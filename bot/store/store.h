@@ -1,0 +1,140 @@
+// Store: everything Approdo keeps, in one SQLite file (WAL). The only place that speaks SQL.
+//
+// Thread-safety: a Store may be called from any thread. Writes go through one write connection under a
+// mutex (SQLite allows one writer anyway); each public call is one transaction, so a conversation step
+// (new state + replies + ticket) is saved whole or not at all. Errors: SQLite failures throw
+// SQLite::Exception (the caller answers 503 and the provider retries); see README "Errors".
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/core/message.h"
+#include "bot/store/keyring.h"
+
+namespace approdo {
+
+int64_t now_ms();
+
+// A received message waiting for (or done with) the dialogue.
+struct StoredInbound {
+  int64_t id = 0;
+  std::string conv_key;
+  InboundMessage msg;  // address is not filled in (it lives sealed in the conversation)
+  int64_t received_at = 0;
+};
+
+struct ConversationRecord {
+  std::string key, channel, state_json, lang, status;  // status: "bot", "handoff", "stopped"
+  bool blocked = false;  // the person blocked the bot on their channel
+  int64_t created_at = 0, updated_at = 0;
+};
+
+struct TicketRequest {
+  std::string reason;    // "asked", "misses", "urgent", "media"
+  std::string priority;  // "urgent" or "normal"
+  std::string lang, channel, category;  // channel "" = the conversation's
+  std::string summary;   // what triggered it, for the caseworker (may hold the person's words)
+};
+
+struct UnmatchedQuestion {
+  std::string lang, text, outcome;  // outcome: "no_match" or "close_call"; text is scrubbed by the caller
+};
+
+// Everything one conversation step changes, saved in one transaction.
+struct TurnCommit {
+  std::string conv_key, channel;
+  std::vector<int64_t> processed_ids;
+  std::string state_json, lang, status;
+  std::vector<OutboundMessage> replies;
+  std::optional<TicketRequest> open_ticket;
+  std::vector<UnmatchedQuestion> unmatched;
+  std::vector<std::string> article_views;  // article ids answered in `lang`
+  bool erase = false;  // delete everything about the person first; replies are still sent
+};
+
+struct OutboxRow {
+  int64_t id = 0;
+  std::string conv_key, channel, address;  // address opened from its sealed copy
+  OutboundMessage msg;
+  int attempts = 0;
+  int64_t created_at = 0;
+};
+
+struct OutboxStatus {
+  int64_t id = 0;
+  std::string status;           // "pending", "sending", "sent", "failed", "dead", "held"
+  std::string delivery;         // provider delivery status: "", "sent", "delivered", "read", "failed"
+  std::string error;
+};
+
+struct RecordResult {
+  int inserted = 0;   // new messages
+  int duplicates = 0; // already seen (provider retry)
+  std::vector<std::string> conv_keys;  // conversations with new work, in order of first appearance
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database and applies migrations. Throws on failure.
+  Store(const std::string& path, const Keyring& keyring);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  static int schema_version();  // the version this build migrates to
+  int current_version();
+  bool integrity_ok();
+
+  // Records messages from one webhook in one transaction. Duplicates (same channel + provider id) are
+  // skipped; status updates are applied to the outbox; blocked/unblocked update the conversation.
+  RecordResult record_inbound(const std::vector<InboundMessage>& messages);
+
+  std::vector<std::string> conversations_with_pending();
+  std::vector<StoredInbound> pending_for(const std::string& conv_key);
+  std::optional<ConversationRecord> load_conversation(const std::string& conv_key);
+  // Returns the ids of the outbox rows created, in order.
+  std::vector<int64_t> commit_turn(const TurnCommit& turn);
+
+  // Outbox, for the channel's sender. Claims at most `limit` due rows, the oldest unsent row of each
+  // conversation only (per-conversation order), marking them "sending".
+  std::vector<OutboxRow> claim_due(const std::string& channel, int limit);
+  void mark_sent(int64_t id, const std::string& provider_message_id);
+  void mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error);
+  void mark_dead(int64_t id, const std::string& error);
+  void mark_held(int64_t id, const std::string& error);  // e.g. WhatsApp 24-hour window: kept for a caseworker
+  void release_stale_claims();  // after a restart: "sending" → "pending"
+  int64_t next_due_at(const std::string& channel);  // 0 when nothing waits
+  // Pull delivery (web chat): rows after `after_id` for one conversation, marked sent.
+  std::vector<OutboxRow> take_for_conversation(const std::string& conv_key, int64_t after_id);
+  std::optional<OutboxStatus> outbox_status(int64_t id);
+
+  // Tickets waiting for a caseworker (not yet picked up), and whether `conv_key` has one open.
+  int waiting_tickets();
+  bool has_open_ticket(const std::string& conv_key);
+
+  // Erases everything about one conversation (messages, state, tickets' personal content, outbox).
+  void erase_conversation(const std::string& conv_key);
+
+  // Counts for tests and metrics.
+  int64_t count(const std::string& table);
+
+  const Keyring& keyring() const { return keyring_; }
+
+ private:
+  void migrate();
+  void erase_locked(const std::string& conv_key);
+  OutboxRow read_outbox(SQLite::Statement& q);
+
+  const Keyring keyring_;
+  std::mutex mu_;
+  SQLite::Database db_;  // declared before statements (they must die first)
+};
+
+}  // namespace approdo

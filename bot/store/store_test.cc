@@ -1,0 +1,211 @@
+#include "bot/store/store.h"
+
+#include <doctest/doctest.h>
+
+#include "bot/store/migrations.h"
+#include "tests/test_support.h"
+
+namespace approdo {
+namespace {
+
+Keyring test_keyring(const testing::ScratchDir& dir) {
+  auto k = Keyring::load_or_create(dir.path().string(), {});
+  REQUIRE(k.keyring);
+  return *k.keyring;
+}
+
+InboundMessage text_from(const std::string& address, const std::string& id, const std::string& text) {
+  InboundMessage m;
+  m.channel = "telegram";
+  m.provider_id = id;
+  m.address = address;
+  m.text = text;
+  return m;
+}
+
+TEST_CASE("a new database is migrated to the current schema, and opening it again changes nothing") {
+  testing::ScratchDir dir;
+  auto keys = test_keyring(dir);
+  {
+    Store s(dir.file("a.db"), keys);
+    CHECK(s.current_version() == Store::schema_version());
+    CHECK(s.integrity_ok());
+  }
+  Store again(dir.file("a.db"), keys);
+  CHECK(again.current_version() == Store::schema_version());
+}
+
+TEST_CASE("every earlier schema version migrates forward without losing rows") {
+  testing::ScratchDir dir;
+  auto keys = test_keyring(dir);
+  for (int from = 0; from < Store::schema_version(); ++from) {
+    std::string path = dir.file("v" + std::to_string(from) + ".db");
+    {
+      SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      for (int v = 0; v < from; ++v) db.exec(std::string(store::kMigrations[v]));
+      db.exec("PRAGMA user_version = " + std::to_string(from));
+      if (from >= 1)
+        db.exec("INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
+                " VALUES ('k', 'telegram', x'00', 1, 1)");
+    }
+    Store s(path, keys);
+    CHECK(s.current_version() == Store::schema_version());
+    CHECK(s.count("conversations") == (from >= 1 ? 1 : 0));
+  }
+}
+
+TEST_CASE("a provider's retry is recorded once") {
+  testing::ScratchDir dir;
+  Store s(dir.file("a.db"), test_keyring(dir));
+  auto first = s.record_inbound({text_from("42", "m1", "hello")});
+  CHECK(first.inserted == 1);
+  CHECK(first.conv_keys.size() == 1);
+  auto retry = s.record_inbound({text_from("42", "m1", "hello")});
+  CHECK(retry.inserted == 0);
+  CHECK(retry.duplicates == 1);
+  CHECK(retry.conv_keys.empty());
+  CHECK(s.count("messages") == 1);
+  CHECK(s.pending_for(first.conv_keys[0]).size() == 1);
+}
+
+TEST_CASE("the address is stored only sealed, and conversation keys do not reveal it") {
+  testing::ScratchDir dir;
+  auto keys = test_keyring(dir);
+  const std::string phone = "+393331234567";
+  std::string key;
+  {
+    Store s(dir.file("a.db"), keys);
+    key = s.record_inbound({text_from(phone, "m1", "ciao")}).conv_keys.at(0);
+    TurnCommit t;
+    t.conv_key = key;
+    t.channel = "telegram";
+    t.status = "bot";
+    t.replies.push_back({"hi", {}, "en", "locale:welcome"});
+    s.commit_turn(t);
+    auto due = s.claim_due("telegram", 10);
+    REQUIRE(due.size() == 1);
+    CHECK(due[0].address == phone);
+  }
+  CHECK(key.find("393331234567") == std::string::npos);
+  SQLite::Database raw(dir.file("a.db"));
+  SQLite::Statement q(raw, "SELECT COUNT(*) FROM conversations WHERE instr(CAST(address_sealed AS TEXT), '3331234567') > 0");
+  REQUIRE(q.executeStep());
+  CHECK(q.getColumn(0).getInt() == 0);
+}
+
+TEST_CASE("a turn saves state, replies and ticket together; one open ticket per conversation") {
+  testing::ScratchDir dir;
+  Store s(dir.file("a.db"), test_keyring(dir));
+  auto rec = s.record_inbound({text_from("7", "m1", "help")});
+  std::string key = rec.conv_keys.at(0);
+  auto pending = s.pending_for(key);
+  REQUIRE(pending.size() == 1);
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "telegram";
+  t.processed_ids = {pending[0].id};
+  t.state_json = R"({"stage":"ready"})";
+  t.lang = "fa";
+  t.status = "handoff";
+  t.replies = {{"one", {}, "fa", "x"}, {"two", {{"article:a", "A"}}, "fa", "y"}};
+  t.open_ticket = TicketRequest{"asked", "normal", "fa", "", "", ""};
+  auto ids = s.commit_turn(t);
+  CHECK(ids.size() == 2);
+  CHECK(s.pending_for(key).empty());
+  auto conv = s.load_conversation(key);
+  REQUIRE(conv);
+  CHECK(conv->lang == "fa");
+  CHECK(conv->status == "handoff");
+  CHECK(s.waiting_tickets() == 1);
+  CHECK(s.has_open_ticket(key));
+  // A second request (now urgent) raises the existing ticket instead of queueing the person twice.
+  t.processed_ids.clear();
+  t.replies.clear();
+  t.open_ticket = TicketRequest{"urgent", "urgent", "fa", "", "danger", ""};
+  s.commit_turn(t);
+  CHECK(s.count("tickets") == 1);
+}
+
+TEST_CASE("the outbox keeps each conversation's replies in order") {
+  testing::ScratchDir dir;
+  Store s(dir.file("a.db"), test_keyring(dir));
+  std::string key = s.record_inbound({text_from("9", "m1", "x")}).conv_keys.at(0);
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "telegram";
+  t.status = "bot";
+  t.replies = {{"first", {}, "en", ""}, {"second", {}, "en", ""}};
+  s.commit_turn(t);
+  auto a = s.claim_due("telegram", 10);
+  REQUIRE(a.size() == 1);  // only the oldest of a conversation is in flight
+  CHECK(a[0].msg.text == "first");
+  CHECK(s.claim_due("telegram", 10).empty());
+  s.mark_retry(a[0].id, 0, "timeout");
+  auto again = s.claim_due("telegram", 10);
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].msg.text == "first");
+  CHECK(again[0].attempts == 1);
+  s.mark_sent(again[0].id, "p1");
+  auto b = s.claim_due("telegram", 10);
+  REQUIRE(b.size() == 1);
+  CHECK(b[0].msg.text == "second");
+}
+
+TEST_CASE("claims left by a crash are released on start") {
+  testing::ScratchDir dir;
+  Store s(dir.file("a.db"), test_keyring(dir));
+  std::string key = s.record_inbound({text_from("9", "m1", "x")}).conv_keys.at(0);
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "telegram";
+  t.status = "bot";
+  t.replies = {{"hello", {}, "en", ""}};
+  s.commit_turn(t);
+  REQUIRE(s.claim_due("telegram", 10).size() == 1);
+  CHECK(s.claim_due("telegram", 10).empty());
+  s.release_stale_claims();
+  CHECK(s.claim_due("telegram", 10).size() == 1);
+}
+
+TEST_CASE("erasing a conversation removes messages, replies and state but keeps anonymous counts") {
+  testing::ScratchDir dir;
+  Store s(dir.file("a.db"), test_keyring(dir));
+  std::string key = s.record_inbound({text_from("5", "m1", "my name is Ali")}).conv_keys.at(0);
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "telegram";
+  t.status = "handoff";
+  t.replies = {{"ok", {}, "en", ""}};
+  t.open_ticket = TicketRequest{"asked", "normal", "en", "", "", "my name is Ali"};
+  s.commit_turn(t);
+  s.erase_conversation(key);
+  CHECK(s.count("messages") == 0);
+  CHECK(s.count("outbox") == 0);
+  CHECK(s.count("conversations") == 0);
+  CHECK(s.count("tickets") == 1);
+  CHECK_FALSE(s.has_open_ticket(key));
+}
+
+TEST_CASE("a blocked person gets nothing more; pending replies are dropped") {
+  testing::ScratchDir dir;
+  Store s(dir.file("a.db"), test_keyring(dir));
+  std::string key = s.record_inbound({text_from("5", "m1", "hi")}).conv_keys.at(0);
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "telegram";
+  t.status = "bot";
+  t.replies = {{"ok", {}, "en", ""}};
+  auto ids = s.commit_turn(t);
+  InboundMessage blocked;
+  blocked.channel = "telegram";
+  blocked.address = "5";
+  blocked.provider_id = "u2";
+  blocked.kind = InboundMessage::Kind::kBlocked;
+  s.record_inbound({blocked});
+  CHECK(s.claim_due("telegram", 10).empty());
+  CHECK(s.outbox_status(ids[0])->status == "dead");
+  CHECK(s.load_conversation(key)->blocked);
+}
+
+}  // namespace
+}  // namespace approdo

@@ -1,0 +1,83 @@
+#include "bot/text/utf8.h"
+
+namespace approdo::text {
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (RFC 3629: no overlongs, no surrogates, at most U+10FFFF),
+// or 0 when it is not valid.
+std::size_t valid_sequence(std::string_view s, std::size_t i, char32_t* cp) {
+  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  unsigned char c = b(0);
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  std::size_t n;
+  char32_t v, min;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2, v = c & 0x1F, min = 0x80;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3, v = c & 0x0F, min = 0x800;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4, v = c & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(k) & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (b(k) & 0x3F);
+  }
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return n;
+}
+
+bool is_dropped_control(char32_t c) {
+  if (c == '\n' || c == '\t') return false;
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F);
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  char32_t cp;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = valid_sequence(s, i, &cp);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string scrub_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  char32_t cp;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = valid_sequence(s, i, &cp);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+      continue;
+    }
+    if (!is_dropped_control(cp)) out.append(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return s.substr(0, end);
+}
+
+std::size_t count_code_points(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace approdo::text

@@ -1,0 +1,100 @@
+// The approdo binary as people and scripts use it: exit codes, config errors, `chat` over a pipe, and a
+// graceful stop of `serve` on SIGTERM.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "tests/test_support.h"
+
+namespace approdo {
+namespace {
+
+struct Run {
+  int exit_code;
+  std::string output;
+};
+
+Run run(const std::string& args, const std::string& stdin_text = "") {
+  testing::ScratchDir dir;
+  std::string in = dir.write("stdin.txt", stdin_text);
+  std::string cmd = "cd " + testing::source_dir() + " && " + APPRODO_BINARY + " " + args + " < " + in + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST_CASE("a config mistake is one line naming the file and key, exit code 2") {
+  testing::ScratchDir dir;
+  auto path = dir.write("bad.yaml", "listen:\n  host: 127.0.0.1\n  prot: 8080\n");
+  auto r = run("serve --config " + path);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("bad.yaml:3:3: unknown key 'listen.prot'") != std::string::npos);
+  auto missing = run("serve --config /nonexistent/approdo.yaml");
+  CHECK(missing.exit_code == 2);
+}
+
+TEST_CASE("approdo chat reads one message per line and prints each reply as a block") {
+  auto r = run("chat", "hi\n1\n");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("Hi! I am Approdo") == 0);
+  CHECK(r.output.find("\n1) English\n") != std::string::npos);
+  CHECK(r.output.find("OK, I will write to you in English.\n\n") != std::string::npos);
+}
+
+TEST_CASE("approdo chat --lang starts in that language") {
+  auto r = run("chat --lang uk", "меню\n");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("Добре, я писатиму тобі українською.") == 0);
+  CHECK(r.output.find("Привіт! Я Approdo") == std::string::npos);  // no welcome and language list again
+  CHECK(r.output.find("Що тобі потрібно?") != std::string::npos);
+}
+
+TEST_CASE("approdo lint passes on the starter knowledge base") {
+  auto r = run("lint");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find(": error:") == std::string::npos);
+}
+
+TEST_CASE("serve stops cleanly on SIGTERM") {
+  testing::ScratchDir dir;
+  auto config = dir.write("c.yaml", "listen: {host: 127.0.0.1, port: 0}\ndata_dir: " + dir.path().string() +
+                                        "/var\ncontent_dir: content\nlocales_dir: locales\n");
+  std::string log = dir.file("serve.log");
+  std::string cmd = "cd " + testing::source_dir() + " && (" + APPRODO_BINARY + " serve --config " + config + " > " +
+                    log + " 2>&1 & echo $!)";
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  int pid = 0;
+  REQUIRE(fscanf(p, "%d", &pid) == 1);
+  pclose(p);
+  std::string text;
+  for (int i = 0; i < 100 && text.find("serving on") == std::string::npos; ++i) {
+    usleep(100 * 1000);
+    std::ifstream f(log);
+    text.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  REQUIRE(text.find("serving on") != std::string::npos);
+  REQUIRE(kill(pid, SIGTERM) == 0);
+  // The process is not our child (the shell started it), so its log tells us it finished shutting down.
+  for (int i = 0; i < 100 && text.find("approdo: stopped") == std::string::npos; ++i) {
+    usleep(100 * 1000);
+    std::ifstream f(log);
+    text.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  CHECK(text.find("stopping (signal 15)") != std::string::npos);
+  CHECK(text.find("approdo: stopped") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace approdo
