@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bot/kb/knowledge.h"
+#include "bot/kb/loader.h"
 
 namespace fs = std::filesystem;
 
@@ -93,6 +94,15 @@ int main(int argc, char** argv) {
     if (run == 0)
       std::printf("%d articles × 6 languages: vocabulary %zu words (%zu top-level YAML nodes)\n", count,
                   load.knowledge->matcher->vocabulary_size(), nodes);
+  }
+  {
+    auto t = std::chrono::steady_clock::now();
+    auto c = approdo::load_content((dir / "content").string());
+    double load_s = seconds_since(t);
+    t = std::chrono::steady_clock::now();
+    approdo::Matcher m(*c.content);
+    double index_s = seconds_since(t);
+    std::printf("of which: load + check %.2f s, matcher index %.2f s\n", load_s, index_s);
   }
   std::sort(parse_only.begin(), parse_only.end());
   std::sort(full.begin(), full.end());

@@ -16,9 +16,10 @@ namespace approdo::testing {
 
 class RunningBot {
  public:
+  // `config.content_dir` empty: the repository's content.
   explicit RunningBot(Config config = {}) {
     config.data_dir = dir_.path().string();
-    config.content_dir = source_dir() + "/content";
+    if (config.content_dir == Config{}.content_dir) config.content_dir = source_dir() + "/content";
     config.locales_dir = source_dir() + "/locales";
     config.listen_host = "127.0.0.1";
     config.opening_hours = "24/7";

@@ -8,7 +8,22 @@
 namespace approdo {
 
 App::~App() {
+  {
+    std::lock_guard lock(watch_mu_);
+    stopping_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
   if (workers_) workers_->stop();
+}
+
+void App::watch_content() {
+  std::unique_lock lock(watch_mu_);
+  while (!watch_cv_.wait_for(lock, std::chrono::milliseconds(config_.content_check_ms), [&] { return stopping_; })) {
+    lock.unlock();
+    if (knowledge_->changed_on_disk()) reload_knowledge();
+    lock.lock();
+  }
 }
 
 App::OpenResult App::open(const Config& config, const std::map<std::string, std::string>& env) {
@@ -51,6 +66,7 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
       *app->store_, *app->knowledge_, *hours, std::max(1, config.dialogue_threads),
       [raw](const std::string&, const std::string&) { raw->replies_.ring(); });
   app->workers_->start();
+  app->watcher_ = std::thread([raw] { raw->watch_content(); });
   out.app = std::move(app);
   return out;
 }
@@ -66,7 +82,5 @@ bool App::reload_knowledge() {
   }
   return swapped;
 }
-
-bool App::reload_knowledge_if_changed() { return knowledge_->changed_on_disk() && reload_knowledge(); }
 
 }  // namespace approdo

@@ -5,8 +5,11 @@
 // Owned by main() (or a test); its parts are used from many threads as each part's header says.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bot/app/config.h"
@@ -33,18 +36,23 @@ class App {
   OutboxSignal& replies() { return replies_; }
   const Config& config() const { return config_; }
 
-  // Loads the knowledge base again if a file changed on disk; logs the outcome. Returns whether it swapped.
-  bool reload_knowledge_if_changed();
+  // Loads the knowledge base again (SIGHUP); logs the outcome. Returns whether it swapped. A watcher thread
+  // does the same by itself whenever a file under content/ or locales/ changes.
   bool reload_knowledge();
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}
+  void watch_content();
 
   Config config_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<KnowledgeHolder> knowledge_;
   OutboxSignal replies_;
-  std::unique_ptr<dialogue::ConversationWorkers> workers_;  // last: stopped first
+  std::unique_ptr<dialogue::ConversationWorkers> workers_;
+  std::mutex watch_mu_;
+  std::condition_variable watch_cv_;
+  bool stopping_ = false;
+  std::thread watcher_;  // last: stopped first
 };
 
 struct App::OpenResult {

@@ -4,8 +4,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -73,17 +71,6 @@ int run_serve(const Config& config) {
   std::fprintf(stderr, "approdo: serving on http://%s:%d/ (knowledge version %d)\n", config.listen_host.c_str(),
                port, app.knowledge().status().version);
 
-  std::atomic<bool> stopping{false};
-  std::mutex mu;
-  std::condition_variable cv;
-  std::thread watcher([&] {
-    std::unique_lock lock(mu);
-    while (!cv.wait_for(lock, std::chrono::seconds(2), [&] { return stopping.load(); })) {
-      lock.unlock();
-      app.reload_knowledge_if_changed();
-      lock.lock();
-    }
-  });
   std::thread signal_thread([&] {
     for (;;) {
       int sig = 0;
@@ -99,12 +86,6 @@ int run_serve(const Config& config) {
   });
   http.run();  // returns after stop(): no new requests, in-flight ones finished
   signal_thread.join();
-  {
-    std::lock_guard lock(mu);
-    stopping = true;
-  }
-  cv.notify_all();
-  watcher.join();
   app.workers().wait_idle();  // answers to recorded messages are saved before the database closes
   std::fprintf(stderr, "approdo: stopped\n");
   return 0;

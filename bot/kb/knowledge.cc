@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <limits>
 
 #include "bot/kb/loader.h"
 
@@ -37,7 +38,8 @@ KnowledgeHolder::ReloadStatus KnowledgeHolder::status() const {
 }
 
 int64_t KnowledgeHolder::newest_mtime() const {
-  int64_t newest = 0;
+  // file_clock's epoch is implementation-defined (libstdc++: year 2174), so today's times may be negative.
+  int64_t newest = std::numeric_limits<int64_t>::min();
   for (const auto& dir : {content_dir_, locales_dir_}) {
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) continue;

@@ -1,9 +1,10 @@
 #include "bot/kb/matcher.h"
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
+#include <thread>
 #include <unordered_set>
 
 #include "bot/text/normalize.h"
@@ -95,32 +96,54 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
     if (fresh) ix.terms.push_back(t);
     return it->second;
   };
+  // Analysing text (folding, words, stems) is most of the cost; it is done for all articles in parallel, and
+  // only the cheap term numbering runs serially, in article order, so the index is the same as a serial build.
+  struct Analysed {
+    std::array<std::vector<std::string>, kFieldCount> fields;
+    std::vector<std::vector<std::string>> questions;
+  };
+  std::vector<Analysed> analysed(n);
+  std::size_t threads = n < 64 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (std::size_t a = n * t / threads; a < n * (t + 1) / threads; ++a) {
+        Analysed& out = analysed[a];
+        for (const auto& [lang, tx] : content.articles[a].text) {
+          auto add = [&](int field, const std::string& s) {
+            for (auto& w : analyse(s, lang)) out.fields[field].push_back(std::move(w));
+          };
+          add(0, tx.title);
+          for (const auto& k : tx.keywords) add(1, k);
+          for (const auto& q : tx.questions) out.questions.push_back(analyse(q, lang));
+          add(3, tx.short_text);
+          add(4, tx.body);
+        }
+      }
+    });
+  for (auto& th : pool) th.join();
+
   // tf[article][field][term], field lengths.
   std::vector<std::array<std::unordered_map<uint32_t, float>, kFieldCount>> tf(n);
   std::vector<std::array<double, kFieldCount>> len(n);
   std::array<double, kFieldCount> total_len{};
   std::vector<std::vector<uint32_t>> question_terms;
   for (size_t a = 0; a < n; ++a) {
-    const Article& art = content.articles[a];
-    article_ids_.push_back(art.id);
-    for (const auto& [lang, t] : art.text) {
-      auto add = [&](int field, const std::string& s) {
-        for (auto& w : analyse(s, lang)) {
-          tf[a][field][term_id(w)] += 1;
-          len[a][field] += 1;
-        }
-      };
-      add(0, t.title);
-      for (const auto& k : t.keywords) add(1, k);
-      for (const auto& q : t.questions) {
-        add(2, q);
-        std::vector<uint32_t> ids;
-        for (auto& w : analyse(q, lang)) ids.push_back(term_id(w));
-        question_terms.push_back(std::move(ids));
-        ix.question_article.push_back(static_cast<uint32_t>(a));
+    article_ids_.push_back(content.articles[a].id);
+    for (int f = 0; f < kFieldCount; ++f)
+      for (const auto& w : analysed[a].fields[f]) {
+        tf[a][f][term_id(w)] += 1;
+        len[a][f] += 1;
       }
-      add(3, t.short_text);
-      add(4, t.body);
+    for (const auto& q : analysed[a].questions) {
+      std::vector<uint32_t> ids;
+      for (const auto& w : q) {
+        ids.push_back(term_id(w));
+        tf[a][2][ids.back()] += 1;
+        len[a][2] += 1;
+      }
+      question_terms.push_back(std::move(ids));
+      ix.question_article.push_back(static_cast<uint32_t>(a));
     }
     for (int f = 0; f < kFieldCount; ++f) total_len[f] += len[a][f];
   }

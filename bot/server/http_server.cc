@@ -84,6 +84,7 @@ void HttpServer::add_routes() {
     nlohmann::json j{{"status", "ok"},
                      {"knowledge_version", status.version},
                      {"knowledge_reload_ok", status.ok},
+                     {"knowledge_errors", status.errors},  // the last refused edit, for editors
                      {"schema_version", parts_.store.current_version()}};
     res.set_content(j.dump(), "application/json");
   });
@@ -191,7 +192,22 @@ std::string HttpServer::metrics_text() {
   metric("approdo_knowledge_version", "Version of the knowledge base in use.", "gauge", status.version);
   metric("approdo_knowledge_reload_ok", "1 when the last reload of the knowledge base succeeded.", "gauge",
          status.ok ? 1 : 0);
+  metric("approdo_knowledge_errors", "Errors of the last refused knowledge base edit (0 when it loaded).", "gauge",
+         status.ok ? 0 : status.errors.size());
   metric("approdo_tickets_waiting", "Tickets waiting for a caseworker.", "gauge", parts_.store.waiting_tickets());
+  if (!status.ok) {
+    // Each error of the refused edit as a label, so a dashboard shows editors what to fix.
+    m << "# HELP approdo_knowledge_error One error of the last refused knowledge base edit.\n"
+      << "# TYPE approdo_knowledge_error gauge\n";
+    for (const auto& e : status.errors) {
+      std::string label;
+      for (char c : e) {
+        if (c == '"' || c == '\\') label += '\\';
+        label += c == '\n' ? ' ' : c;
+      }
+      m << "approdo_knowledge_error{problem=\"" << label << "\"} 1\n";
+    }
+  }
   return m.str();
 }
 
