@@ -194,6 +194,46 @@ int main(int argc, char** argv) {
   if (getenv("APPRODO_BENCH_VERBOSE"))
     for (const auto& m : misses) std::printf("  miss: %s\n", m.c_str());
 
+  // Tuning on data: the blend weight decides the ranking (top-1); the thresholds decide which answers are
+  // given with confidence. Printed for a grid so the defaults in matcher.h can be chosen from this table.
+  std::printf("\nTuning grid (all languages): question_weight → top1; then thresholds at the default weight\n");
+  for (double qw : {0.2, 0.35, 0.5, 0.65, 0.8}) {
+    MatcherTuning tuning;
+    tuning.question_weight = qw;
+    Matcher m(*kb.content, tuning);
+    int in_scope = 0, top1 = 0;
+    for (const auto& r : rows)
+      if (r.expect != "none") {
+        ++in_scope;
+        top1 += m.match(r.text, text::identify_language(r.text).lang).article == r.expect;
+      }
+    std::printf("  question_weight %.2f: top1 %s\n", qw, pct(top1, in_scope).c_str());
+  }
+  for (double confident : {0.3, 0.36, 0.42, 0.5}) {
+    for (double margin : {0.0, 0.12, 0.25}) {
+      MatcherTuning tuning;
+      tuning.confident = confident;
+      tuning.margin = margin;
+      Matcher m(*kb.content, tuning);
+      int in_scope = 0, right = 0, wrong = 0, none = 0, none_conf = 0;
+      for (const auto& r : rows) {
+        auto res = m.match(r.text, text::identify_language(r.text).lang);
+        bool conf = res.outcome == MatchResult::Outcome::kConfident;
+        if (r.expect == "none") {
+          ++none;
+          none_conf += conf;
+        } else {
+          ++in_scope;
+          right += conf && res.article == r.expect;
+          wrong += conf && res.article != r.expect;
+        }
+      }
+      std::printf("  confident %.2f margin %.2f: right answers %s, wrong answers %s, none→confident %s\n",
+                  confident, margin, pct(right, in_scope).c_str(), pct(wrong, in_scope).c_str(),
+                  pct(none_conf, none).c_str());
+    }
+  }
+
   // Speed: every question many times, Approdo (langid + triage + match, as a message costs) vs the baseline.
   const int reps = 50;
   std::vector<double> ours, base;
