@@ -72,7 +72,7 @@ class WebChatUser {
   // Replies that arrived since the last call, waiting until at least `count` are there.
   std::vector<nlohmann::json> replies(std::size_t count = 1) {
     std::vector<nlohmann::json> out;
-    for (int i = 0; i < 10 && out.size() < count; ++i) {
+    for (int i = 0; i < 2 && out.size() < count; ++i) {
       auto r = client_.Get(("/webchat/poll?session=" + session_ + "&after=" + std::to_string(after_)).c_str());
       if (!r || r->status != 200) {
         MESSAGE("poll failed: " << (r ? std::to_string(r->status) : httplib::to_string(r.error())));

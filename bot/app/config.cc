@@ -36,6 +36,7 @@ std::vector<Key> keys() {
       str("locales_dir", &Config::locales_dir),
       Key{"webchat", false, [](Config& c, const std::string& v) { c.webchat = (v == "true" || v == "yes" || v == "on"); }},
       str("opening_hours", &Config::opening_hours),
+      str("api_token", &Config::api_token),
       Key{"http_threads", true, [](Config& c, const std::string& v) { c.http_threads = std::stoi(v); }},
       Key{"dialogue_threads", true, [](Config& c, const std::string& v) { c.dialogue_threads = std::stoi(v); }},
   };

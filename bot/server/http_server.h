@@ -45,6 +45,7 @@ class HttpServer {
 
  private:
   void add_routes();
+  void add_caseworker_api();
   std::string metrics_text();
 
   ServerParts parts_;

@@ -7,7 +7,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 1> kMigrations = {
+inline constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -89,6 +89,32 @@ CREATE TABLE counters (
   name  TEXT PRIMARY KEY,
   value INTEGER NOT NULL DEFAULT 0
 );
+)SQL",
+    // 2: outbox ids never come back (AUTOINCREMENT). Erasing a person deletes their newest rows; without this,
+    // the next reply could reuse an id that a web chat page has already read past, and never be shown.
+    R"SQL(
+CREATE TABLE outbox_v2 (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  conv_key        TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  address_sealed  BLOB,
+  payload         TEXT NOT NULL,
+  status          TEXT NOT NULL DEFAULT 'pending',
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  provider_msg_id TEXT,
+  delivery        TEXT NOT NULL DEFAULT '',
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+);
+INSERT INTO outbox_v2 SELECT id, conv_key, channel, address_sealed, payload, status, attempts, next_attempt_at,
+  provider_msg_id, delivery, last_error, created_at, updated_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v2 RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
+CREATE INDEX outbox_conv ON outbox (conv_key, id);
+CREATE INDEX outbox_provider ON outbox (channel, provider_msg_id);
 )SQL",
 };
 

@@ -229,6 +229,126 @@ void Store::erase_locked(const std::string& conv_key) {
            " ON CONFLICT (name) DO UPDATE SET value = value + 1");
 }
 
+namespace {
+
+TicketView read_ticket(SQLite::Statement& q) {
+  TicketView t;
+  t.id = q.getColumn(0).getInt64();
+  t.conv_key = q.getColumn(1).isNull() ? "" : q.getColumn(1).getString();
+  t.status = q.getColumn(2).getString();
+  t.priority = q.getColumn(3).getString();
+  t.reason = q.getColumn(4).getString();
+  t.lang = q.getColumn(5).getString();
+  t.channel = q.getColumn(6).getString();
+  t.category = q.getColumn(7).getString();
+  t.summary = q.getColumn(8).getString();
+  t.assigned_to = q.getColumn(9).isNull() ? "" : q.getColumn(9).getString();
+  t.opened_at = q.getColumn(10).getInt64();
+  return t;
+}
+
+constexpr const char* kTicketColumns =
+    "SELECT id, conv_key, status, priority, reason, lang, channel, category, summary, assigned_to, opened_at"
+    " FROM tickets";
+
+}  // namespace
+
+std::vector<TicketView> Store::open_tickets() {
+  std::lock_guard lock(mu_);
+  std::vector<TicketView> out;
+  SQLite::Statement q(db_, std::string(kTicketColumns) +
+                               " WHERE status IN ('waiting', 'assigned')"
+                               " ORDER BY priority = 'urgent' DESC, opened_at, id");
+  while (q.executeStep()) out.push_back(read_ticket(q));
+  return out;
+}
+
+std::optional<TicketView> Store::ticket(int64_t id) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, std::string(kTicketColumns) + " WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return read_ticket(q);
+}
+
+std::optional<int64_t> Store::caseworker_reply(int64_t ticket_id, const std::string& caseworker,
+                                               const OutboundMessage& m) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  int64_t now = now_ms();
+  SQLite::Statement t(db_, "SELECT conv_key, channel FROM tickets WHERE id = ? AND status IN ('waiting', 'assigned')"
+                           " AND conv_key IS NOT NULL");
+  t.bind(1, ticket_id);
+  if (!t.executeStep()) return std::nullopt;
+  std::string conv_key = t.getColumn(0).getString(), channel = t.getColumn(1).getString();
+  SQLite::Statement c(db_, "SELECT address_sealed, channel FROM conversations WHERE key = ?");
+  c.bind(1, conv_key);
+  if (!c.executeStep()) return std::nullopt;
+  const auto& col = c.getColumn(0);
+  std::string sealed(static_cast<const char*>(col.getBlob()), static_cast<size_t>(col.getBytes()));
+  channel = c.getColumn(1).getString();
+  SQLite::Statement u(db_, "UPDATE tickets SET status = 'assigned', assigned_to = COALESCE(assigned_to, ?),"
+                           " first_response_at = COALESCE(first_response_at, ?) WHERE id = ?");
+  u.bind(1, caseworker);
+  u.bind(2, now);
+  u.bind(3, ticket_id);
+  u.exec();
+  SQLite::Statement o(db_, "INSERT INTO outbox (conv_key, channel, address_sealed, payload, created_at, updated_at)"
+                           " VALUES (?, ?, ?, ?, ?, ?)");
+  o.bind(1, conv_key);
+  o.bind(2, channel);
+  o.bind(3, sealed.data(), static_cast<int>(sealed.size()));
+  o.bind(4, payload_json(m));
+  o.bind(5, now);
+  o.bind(6, now);
+  o.exec();
+  int64_t id = db_.getLastInsertRowid();
+  tx.commit();
+  return id;
+}
+
+bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  int64_t now = now_ms();
+  SQLite::Statement t(db_, "SELECT conv_key FROM tickets WHERE id = ? AND status IN ('waiting', 'assigned')");
+  t.bind(1, ticket_id);
+  if (!t.executeStep()) return false;
+  std::string conv_key = t.getColumn(0).isNull() ? "" : t.getColumn(0).getString();
+  SQLite::Statement u(db_, "UPDATE tickets SET status = 'closed', closed_at = ?, outcome = ? WHERE id = ?");
+  u.bind(1, now);
+  u.bind(2, outcome);
+  u.bind(3, ticket_id);
+  u.exec();
+  if (!conv_key.empty()) {
+    SQLite::Statement c(db_, "SELECT address_sealed, channel, status FROM conversations WHERE key = ?");
+    c.bind(1, conv_key);
+    if (c.executeStep()) {
+      const auto& col = c.getColumn(0);
+      std::string sealed(static_cast<const char*>(col.getBlob()), static_cast<size_t>(col.getBytes()));
+      std::string channel = c.getColumn(1).getString(), status = c.getColumn(2).getString();
+      // A person who wrote STOP meanwhile stays stopped and gets no message.
+      if (status == "handoff") {
+        SQLite::Statement s(db_, "UPDATE conversations SET status = 'bot', updated_at = ? WHERE key = ?");
+        s.bind(1, now);
+        s.bind(2, conv_key);
+        s.exec();
+        SQLite::Statement o(db_, "INSERT INTO outbox (conv_key, channel, address_sealed, payload, created_at,"
+                                 " updated_at) VALUES (?, ?, ?, ?, ?, ?)");
+        o.bind(1, conv_key);
+        o.bind(2, channel);
+        o.bind(3, sealed.data(), static_cast<int>(sealed.size()));
+        o.bind(4, payload_json(closing));
+        o.bind(5, now);
+        o.bind(6, now);
+        o.exec();
+      }
+    }
+  }
+  tx.commit();
+  return true;
+}
+
 int Store::waiting_tickets() {
   std::lock_guard lock(mu_);
   return db_.execAndGet("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").getInt();

@@ -74,6 +74,13 @@ struct OutboxStatus {
   std::string error;
 };
 
+// A ticket as the caseworker queue shows it. Urgent first, then the longest wait.
+struct TicketView {
+  int64_t id = 0;
+  std::string conv_key, status, priority, reason, lang, channel, category, summary, assigned_to;
+  int64_t opened_at = 0;
+};
+
 struct RecordResult {
   int inserted = 0;   // new messages
   int duplicates = 0; // already seen (provider retry)
@@ -114,6 +121,17 @@ class Store {
   // Pull delivery (web chat): rows after `after_id` for one conversation, marked sent.
   std::vector<OutboxRow> take_for_conversation(const std::string& conv_key, int64_t after_id);
   std::optional<OutboxStatus> outbox_status(int64_t id);
+
+  // The caseworker queue: open tickets (waiting or assigned), urgent first, then oldest first.
+  std::vector<TicketView> open_tickets();
+  std::optional<TicketView> ticket(int64_t id);
+  // A caseworker's reply: queued for the person's channel like any reply; the ticket becomes "assigned" to
+  // `caseworker` and its first response time is recorded. Returns the outbox id, or nullopt when the ticket
+  // is not open (or the person erased their data).
+  std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker, const OutboundMessage& m);
+  // Closes the ticket with an outcome, gives the conversation back to the bot and queues `closing` (what the
+  // bot tells the person). False when the ticket is not open.
+  bool close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing);
 
   // Tickets waiting for a caseworker (not yet picked up), and whether `conv_key` has one open.
   int waiting_tickets();

@@ -44,13 +44,17 @@ TEST_CASE("every earlier schema version migrates forward without losing rows") {
       SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
       for (int v = 0; v < from; ++v) db.exec(std::string(store::kMigrations[v]));
       db.exec("PRAGMA user_version = " + std::to_string(from));
-      if (from >= 1)
+      if (from >= 1) {
         db.exec("INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
                 " VALUES ('k', 'telegram', x'00', 1, 1)");
+        db.exec("INSERT INTO outbox (conv_key, channel, payload, created_at, updated_at)"
+                " VALUES ('k', 'telegram', '{\"text\":\"hi\"}', 1, 1)");
+      }
     }
     Store s(path, keys);
     CHECK(s.current_version() == Store::schema_version());
     CHECK(s.count("conversations") == (from >= 1 ? 1 : 0));
+    CHECK(s.count("outbox") == (from >= 1 ? 1 : 0));
   }
 }
 
@@ -184,6 +188,24 @@ TEST_CASE("erasing a conversation removes messages, replies and state but keeps 
   CHECK(s.count("conversations") == 0);
   CHECK(s.count("tickets") == 1);
   CHECK_FALSE(s.has_open_ticket(key));
+}
+
+TEST_CASE("outbox ids are never reused after an erasure (pages read past them)") {
+  testing::ScratchDir dir;
+  Store s(dir.file("a.db"), test_keyring(dir));
+  std::string key = s.record_inbound({text_from("5", "m1", "hi")}).conv_keys.at(0);
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "webchat";
+  t.status = "bot";
+  t.replies = {{"one", {}, "en", ""}, {"two", {}, "en", ""}};
+  auto first = s.commit_turn(t);
+  t.erase = true;
+  t.replies = {{"deleted", {}, "en", ""}};
+  auto after = s.commit_turn(t);
+  REQUIRE(after.size() == 1);
+  CHECK(after[0] > first.back());
+  CHECK(s.take_for_conversation(key, first.back()).size() == 1);
 }
 
 TEST_CASE("a blocked person gets nothing more; pending replies are dropped") {
