@@ -30,7 +30,7 @@ struct MatchResult {
 };
 
 struct MatcherTuning {
-  double confident = 0.42;     // blended score for a confident answer
+  double confident = 0.36;     // blended score for a confident answer (bench/match: no wrong answers at 0.36)
   double margin = 0.12;        // and at least this much (relative) above the runner-up
   double close_call = 0.24;    // below this: no match
   double question_weight = 0.25;  // share of the example-question cosine in the blend (bench/match grid)
