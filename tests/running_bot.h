@@ -28,6 +28,7 @@ class RunningBot {
     if (!opened.app) throw std::runtime_error(opened.error);
     app_ = std::move(opened.app);
     channels_ = build_channels(config_);
+    start_senders(channels_, app_->store(), app_->replies());
     http_ = std::make_unique<server::HttpServer>(server::ServerParts{
         config_, app_->store(), app_->knowledge(), app_->workers(), app_->replies(), channels_.channels});
     std::string error;

@@ -1,20 +1,36 @@
 #include "bot/app/channels.h"
 
+#include "adapters/telegram/telegram.h"
+
 namespace approdo {
 
 ChannelSet build_channels(const Config& config) {
   ChannelSet set;
-  // Provider adapters arrive with issue 7; until then a configured provider is accepted and reported, so a
-  // config written today keeps working when they land.
+  if (config.telegram.configured()) {
+    set.channels.emplace("telegram", std::make_unique<telegram::TelegramChannel>(config.telegram));
+    set.report.push_back(config.telegram.secret_token.empty()
+                             ? "channel telegram: on, but without secret_token every webhook is refused"
+                             : "channel telegram: on at /webhooks/telegram");
+  } else {
+    set.report.push_back("channel telegram: not configured");
+  }
+  // WhatsApp and Twilio adapters are not built yet: a configured one is accepted and reported, so a config
+  // written today keeps working when they land.
   auto pending = [&](const char* name, bool configured) {
     set.report.push_back(std::string("channel ") + name +
                          (configured ? ": configured, but not available in this build" : ": not configured"));
   };
-  pending("telegram", config.telegram.configured());
   pending("whatsapp", config.whatsapp.configured());
   pending("twilio", config.twilio.configured());
   set.report.push_back(std::string("channel webchat: ") + (config.webchat ? "on at /" : "off"));
   return set;
+}
+
+void start_senders(ChannelSet& set, Store& store, OutboxSignal& replies) {
+  for (auto& [name, channel] : set.channels) {
+    set.senders.push_back(std::make_unique<delivery::ChannelSender>(store, *channel, replies));
+    set.senders.back()->start();
+  }
 }
 
 }  // namespace approdo

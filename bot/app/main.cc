@@ -60,6 +60,7 @@ int run_serve(const Config& config) {
   App& app = *opened.app;
   ChannelSet channels = build_channels(config);
   for (const auto& line : channels.report) std::fprintf(stderr, "approdo: %s\n", line.c_str());
+  start_senders(channels, app.store(), app.replies());
 
   server::HttpServer http({config, app.store(), app.knowledge(), app.workers(), app.replies(), channels.channels});
   std::string error;

@@ -1,0 +1,198 @@
+#include "adapters/telegram/telegram.h"
+
+#include <httplib.h>
+#include <sodium.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bot/text/sms.h"
+#include "bot/text/utf8.h"
+
+namespace approdo::telegram {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kMaxJsonDepth = 32;  // Telegram updates nest a few levels; deeper is not Telegram
+
+bool too_deep(std::string_view body) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : body) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') {
+      if (++depth > kMaxJsonDepth) return true;
+    } else if (c == '}' || c == ']') --depth;
+  }
+  return false;
+}
+
+std::string id_string(const json& v) {
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_string()) return v.get<std::string>();
+  return "";
+}
+
+const char* media_kind(const json& m) {
+  for (const char* k : {"photo", "voice", "audio", "video", "video_note", "sticker", "document", "location",
+                        "contact", "animation"})
+    if (m.contains(k)) return k;
+  return nullptr;
+}
+
+WebhookResult bad_request(const std::string& why) {
+  WebhookResult r;
+  r.status = 400;
+  r.body = json{{"error", why}}.dump();
+  r.content_type = "application/json";
+  r.error = why;
+  return r;
+}
+
+}  // namespace
+
+WebhookResult parse_update(std::string_view body) {
+  if (!text::is_valid_utf8(body)) return bad_request("body is not valid UTF-8");
+  if (too_deep(body)) return bad_request("JSON nested too deeply");
+  json u = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!u.is_object() || !u.contains("update_id") || !u["update_id"].is_number_integer())
+    return bad_request("not a Telegram Update (no integer update_id)");
+  WebhookResult r;
+  r.body = "{}";
+  r.content_type = "application/json";
+  const std::string update_id = std::to_string(u["update_id"].get<int64_t>());
+  try {
+    if (u.contains("message") && u["message"].is_object()) {
+      const json& m = u["message"];
+      if (!m.contains("chat") || !m["chat"].is_object()) return bad_request("message without chat");
+      if (m["chat"].value("type", "") != "private") return r;  // groups and channels are not for this service
+      InboundMessage in;
+      in.channel = "telegram";
+      in.provider_id = "u" + update_id;
+      in.address = id_string(m["chat"]["id"]);
+      if (in.address.empty()) return bad_request("chat without id");
+      if (m.contains("text") && m["text"].is_string()) {
+        in.text = m["text"].get<std::string>();
+        if (in.text.rfind("/start ", 0) == 0) {
+          in.start_payload = in.text.substr(7);
+          in.text = "/start";
+        }
+      } else if (const char* kind = media_kind(m)) {
+        in.kind = InboundMessage::Kind::kMedia;
+        in.media = kind;
+        if (m.contains("caption") && m["caption"].is_string()) in.text = m["caption"].get<std::string>();
+      } else {
+        return r;  // service messages (new members, pinned...) carry nothing for us
+      }
+      r.messages.push_back(std::move(in));
+    } else if (u.contains("callback_query") && u["callback_query"].is_object()) {
+      const json& q = u["callback_query"];
+      if (!q.contains("message") || !q["message"].is_object() || !q["message"].contains("chat")) return r;
+      InboundMessage in;
+      in.channel = "telegram";
+      in.provider_id = "u" + update_id;
+      in.address = id_string(q["message"]["chat"]["id"]);
+      in.kind = InboundMessage::Kind::kChoice;
+      in.text = q.value("data", "");
+      if (in.address.empty() || in.text.empty()) return r;
+      r.messages.push_back(std::move(in));
+    } else if (u.contains("my_chat_member") && u["my_chat_member"].is_object()) {
+      const json& c = u["my_chat_member"];
+      std::string status = c.contains("new_chat_member") ? c["new_chat_member"].value("status", "") : "";
+      InboundMessage in;
+      in.channel = "telegram";
+      in.provider_id = "u" + update_id;
+      in.address = c.contains("chat") ? id_string(c["chat"]["id"]) : "";
+      if (in.address.empty()) return r;
+      if (status == "kicked") in.kind = InboundMessage::Kind::kBlocked;
+      else if (status == "member") in.kind = InboundMessage::Kind::kUnblocked;
+      else return r;
+      r.messages.push_back(std::move(in));
+    }
+  } catch (const json::exception& e) {
+    return bad_request(std::string("malformed Update: ") + e.what());
+  }
+  return r;
+}
+
+TelegramChannel::TelegramChannel(TelegramConfig config)
+    : config_(std::move(config)), client_(std::make_unique<httplib::Client>(config_.api_base)) {
+  client_->set_tcp_nodelay(true);
+  client_->set_connection_timeout(5, 0);
+  client_->set_read_timeout(15, 0);
+  client_->set_write_timeout(15, 0);
+  client_->set_keep_alive(true);
+}
+
+TelegramChannel::~TelegramChannel() = default;
+
+WebhookResult TelegramChannel::handle(const HttpRequest& request) {
+  WebhookResult refused;
+  refused.content_type = "application/json";
+  if (request.method != "POST") {
+    refused.status = 405;
+    refused.error = "Telegram webhooks are POST";
+    return refused;
+  }
+  const std::string given = request.header("x-telegram-bot-api-secret-token");
+  const std::string& want = config_.secret_token;
+  // Without a configured secret anyone could post updates in a person's name: refuse rather than trust.
+  if (want.empty() || given.size() != want.size() ||
+      sodium_memcmp(given.data(), want.data(), want.size()) != 0) {
+    refused.status = want.empty() ? 403 : 401;
+    refused.error = want.empty() ? "no secret_token configured" : "wrong secret token";
+    refused.body = R"({"error":"unauthorised"})";
+    return refused;
+  }
+  return parse_update(request.body);
+}
+
+SendResult TelegramChannel::send(const std::string& address, const OutboundMessage& message) {
+  std::vector<std::string> parts = text::split_text(message.text, kMaxMessageChars);
+  if (parts.empty()) parts.push_back(".");
+  SendResult result;
+  const std::string path = "/bot" + config_.bot_token + "/sendMessage";
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    json body{{"chat_id", address}, {"text", parts[i]}};
+    if (i + 1 == parts.size() && !message.choices.empty()) {
+      json rows = json::array();
+      for (const auto& c : message.choices) rows.push_back(json::array({{{"text", c.label}, {"callback_data", c.id}}}));
+      body["reply_markup"] = {{"inline_keyboard", rows}};
+    }
+    auto res = client_->Post(path.c_str(), body.dump(), "application/json");
+    if (!res) {
+      result.outcome = SendResult::Outcome::kRetry;
+      result.error = "network: " + httplib::to_string(res.error());
+      return result;
+    }
+    json reply = json::parse(res->body, nullptr, false);
+    if (res->status == 200 && reply.is_object() && reply.value("ok", false)) {
+      if (reply.contains("result") && reply["result"].is_object())
+        result.provider_message_id = id_string(reply["result"].value("message_id", json()));
+      continue;
+    }
+    std::string description = reply.is_object() ? reply.value("description", "") : "";
+    result.error = std::to_string(res->status) + " " + description;
+    if (res->status == 429) {
+      result.outcome = SendResult::Outcome::kRetry;
+      if (reply.is_object() && reply.contains("parameters") && reply["parameters"].is_object())
+        result.retry_after_ms = reply["parameters"].value("retry_after", 1) * 1000LL;
+    } else if (res->status >= 500) {
+      result.outcome = SendResult::Outcome::kRetry;
+    } else {
+      result.outcome = SendResult::Outcome::kPermanent;  // 400 bad chat, 403 blocked by the user, 401 bad token
+    }
+    // Parts already sent stay sent; a retry starts again from the first part (rare: split replies are long).
+    return result;
+  }
+  result.outcome = SendResult::Outcome::kSent;
+  return result;
+}
+
+}  // namespace approdo::telegram

@@ -1,0 +1,84 @@
+#include "bot/delivery/channel_sender.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+namespace approdo::delivery {
+
+ChannelSender::ChannelSender(Store& store, Channel& channel, OutboxSignal& replies, RetryPolicy policy)
+    : store_(store), channel_(channel), replies_(replies), policy_(policy) {}
+
+ChannelSender::~ChannelSender() { stop(); }
+
+void ChannelSender::start() { thread_ = std::thread([this] { run(); }); }
+
+void ChannelSender::stop() {
+  stopping_ = true;
+  replies_.ring();  // wake the thread if it waits
+  if (thread_.joinable()) thread_.join();
+}
+
+void ChannelSender::run() {
+  const std::string name = channel_.name();
+  while (!stopping_) {
+    uint64_t seen = replies_.generation();
+    std::vector<OutboxRow> due;
+    try {
+      due = store_.claim_due(name, 16);
+      for (const auto& row : due) {
+        if (stopping_) {
+          store_.mark_retry(row.id, now_ms(), "shutdown");  // unclaimed for the next start
+          continue;
+        }
+        deliver(row);
+      }
+    } catch (const std::exception& e) {
+      // The database failed: rows stay claimed and are released on the next start; try again shortly.
+      std::fprintf(stderr, "sender %s: %s\n", name.c_str(), e.what());
+      replies_.wait_after(seen, std::chrono::seconds(1));
+      continue;
+    }
+    if (!due.empty()) continue;  // more may be due (the next reply of each conversation)
+    int64_t next = 0;
+    try {
+      next = store_.next_due_at(name);
+    } catch (const std::exception&) {
+    }
+    int64_t wait_ms = next == 0 ? 60'000 : std::clamp<int64_t>(next - now_ms(), 0, 60'000);
+    if (wait_ms > 0) replies_.wait_after(seen, std::chrono::milliseconds(wait_ms));
+  }
+}
+
+void ChannelSender::deliver(const OutboxRow& row) {
+  if (row.address.empty()) {  // the person erased their data, or the key changed: nobody to send to
+    store_.mark_dead(row.id, "no address");
+    ++failed_;
+    return;
+  }
+  SendResult r = channel_.send(row.address, row.msg);
+  switch (r.outcome) {
+    case SendResult::Outcome::kSent:
+      store_.mark_sent(row.id, r.provider_message_id);
+      ++sent_;
+      return;
+    case SendResult::Outcome::kHeld:
+      store_.mark_held(row.id, r.error);
+      return;
+    case SendResult::Outcome::kPermanent:
+      store_.mark_dead(row.id, r.error);
+      ++failed_;
+      return;
+    case SendResult::Outcome::kRetry:
+      if (row.attempts + 1 >= policy_.max_attempts) {
+        store_.mark_dead(row.id, "gave up after " + std::to_string(row.attempts + 1) + " attempts: " + r.error);
+        ++failed_;
+        return;
+      }
+      int64_t backoff = std::min(policy_.max_backoff_ms, policy_.first_backoff_ms << std::min(row.attempts, 20));
+      store_.mark_retry(row.id, now_ms() + std::max(backoff, r.retry_after_ms), r.error);
+      return;
+  }
+}
+
+}  // namespace approdo::delivery

@@ -1,0 +1,51 @@
+// ChannelSender: the one thread per push channel (Telegram, WhatsApp, SMS) that drains that channel's outbox.
+// It claims due replies (the oldest unsent one of each conversation, so a person's replies arrive in order),
+// asks the channel's adapter to send each, and records the outcome: sent; retried later with exponential
+// backoff or the provider's retry_after; dead after too many attempts or a permanent refusal; held when the
+// provider's rules forbid sending now (for a caseworker to see). Everything it needs survives a restart in the
+// store, so a crash loses nothing and sends nothing twice that the provider accepted.
+//
+// Thread-safety: start()/stop() from the owner's thread; the work runs on the sender's own thread.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+
+#include "bot/core/channel.h"
+#include "bot/store/outbox_signal.h"
+#include "bot/store/store.h"
+
+namespace approdo::delivery {
+
+struct RetryPolicy {
+  int max_attempts = 8;
+  int64_t first_backoff_ms = 2000;   // doubled per attempt
+  int64_t max_backoff_ms = 10 * 60 * 1000;
+};
+
+class ChannelSender {
+ public:
+  ChannelSender(Store& store, Channel& channel, OutboxSignal& replies, RetryPolicy policy = {});
+  ~ChannelSender();  // stops
+
+  void start();
+  void stop();
+
+  int64_t sent() const { return sent_.load(); }
+  int64_t failed() const { return failed_.load(); }
+
+ private:
+  void run();
+  void deliver(const OutboxRow& row);
+
+  Store& store_;
+  Channel& channel_;
+  OutboxSignal& replies_;
+  const RetryPolicy policy_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> sent_{0}, failed_{0};
+  std::thread thread_;
+};
+
+}  // namespace approdo::delivery
