@@ -5,33 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bot/core/untrusted_json.h"
 #include "bot/text/sms.h"
-#include "bot/text/utf8.h"
 
 namespace approdo::telegram {
 namespace {
 
 using nlohmann::json;
-
-constexpr int kMaxJsonDepth = 32;  // Telegram updates nest a few levels; deeper is not Telegram
-
-bool too_deep(std::string_view body) {
-  int depth = 0;
-  bool in_string = false, escaped = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > kMaxJsonDepth) return true;
-    } else if (c == '}' || c == ']') --depth;
-  }
-  return false;
-}
 
 std::string id_string(const json& v) {
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
@@ -58,9 +38,9 @@ WebhookResult bad_request(const std::string& why) {
 }  // namespace
 
 WebhookResult parse_update(std::string_view body) {
-  if (!text::is_valid_utf8(body)) return bad_request("body is not valid UTF-8");
-  if (too_deep(body)) return bad_request("JSON nested too deeply");
-  json u = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  std::string error;
+  json u = parse_untrusted_json(body, &error);
+  if (u.is_discarded() && error != "malformed JSON") return bad_request(error);
   if (!u.is_object() || !u.contains("update_id") || !u["update_id"].is_number_integer())
     return bad_request("not a Telegram Update (no integer update_id)");
   WebhookResult r;

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bot/core/language.h"
-#include "bot/text/utf8.h"
+#include "bot/core/untrusted_json.h"
 
 namespace approdo::webchat {
 namespace {
@@ -26,11 +26,12 @@ bool valid_session(std::string_view session) {
 
 ParsedPost parse_post(std::string_view body) {
   ParsedPost out;
-  if (!text::is_valid_utf8(body)) {
-    out.error = "body is not valid UTF-8";
+  std::string error;
+  auto j = parse_untrusted_json(body, &error);
+  if (j.is_discarded() && error != "malformed JSON") {
+    out.error = error;
     return out;
   }
-  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) {
     out.error = "body must be a JSON object";
     return out;

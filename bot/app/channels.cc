@@ -1,6 +1,7 @@
 #include "bot/app/channels.h"
 
 #include "adapters/telegram/telegram.h"
+#include "adapters/whatsapp/whatsapp.h"
 
 namespace approdo {
 
@@ -14,13 +15,20 @@ ChannelSet build_channels(const Config& config) {
   } else {
     set.report.push_back("channel telegram: not configured");
   }
-  // WhatsApp and Twilio adapters are not built yet: a configured one is accepted and reported, so a config
+  if (config.whatsapp.configured()) {
+    set.channels.emplace("whatsapp", std::make_unique<whatsapp::WhatsAppChannel>(config.whatsapp));
+    set.report.push_back(config.whatsapp.app_secret.empty()
+                             ? "channel whatsapp: on, but without app_secret every webhook is refused"
+                             : "channel whatsapp: on at /webhooks/whatsapp");
+  } else {
+    set.report.push_back("channel whatsapp: not configured");
+  }
+  // The Twilio adapter is not built yet: a configured one is accepted and reported, so a config
   // written today keeps working when they land.
   auto pending = [&](const char* name, bool configured) {
     set.report.push_back(std::string("channel ") + name +
                          (configured ? ": configured, but not available in this build" : ": not configured"));
   };
-  pending("whatsapp", config.whatsapp.configured());
   pending("twilio", config.twilio.configured());
   set.report.push_back(std::string("channel webchat: ") + (config.webchat ? "on at /" : "off"));
   return set;

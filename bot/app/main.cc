@@ -14,6 +14,7 @@
 #include "bot/app/channels.h"
 #include "bot/app/config.h"
 #include "bot/core/language.h"
+#include "bot/delivery/plain_text.h"
 #include "bot/kb/knowledge.h"
 #include "bot/kb/loader.h"
 #include "bot/kb/locales.h"
@@ -93,10 +94,7 @@ int run_serve(const Config& config) {
 }
 
 void print_reply(const OutboxRow& row) {
-  std::string out = row.msg.text;
-  for (std::size_t i = 0; i < row.msg.choices.size(); ++i)
-    out += "\n" + std::to_string(i + 1) + ") " + row.msg.choices[i].label;
-  std::printf("%s\n\n", out.c_str());
+  std::printf("%s\n\n", delivery::text_with_numbered_choices(row.msg).c_str());
   std::fflush(stdout);
 }
 
