@@ -87,7 +87,10 @@ TEST_CASE("a wrong or missing secret token is refused before parsing") {
   config.bot_token = "123:abc";
   config.secret_token = "s3cret-token";
   TelegramChannel ch(config);
-  HttpRequest req{"POST", "/webhooks/telegram", read_fixture("telegram/text_message.json"), {}, {}};
+  HttpRequest req;
+  req.method = "POST";
+  req.path = "/webhooks/telegram";
+  req.body = read_fixture("telegram/text_message.json");
   CHECK(ch.handle(req).status == 401);
   req.headers["x-telegram-bot-api-secret-token"] = "s3cret-tokeN";
   CHECK(ch.handle(req).status == 401);

@@ -60,7 +60,10 @@ TEST_CASE("X-Hub-Signature-256: published vectors, and refusals before parsing")
   config.verify_token = "verify-me";
   WhatsAppChannel ch(config);
   std::string body = read_fixture("whatsapp/text.json");
-  HttpRequest req{"POST", "/webhooks/whatsapp", body, {}, {}};
+  HttpRequest req;
+  req.method = "POST";
+  req.path = "/webhooks/whatsapp";
+  req.body = body;
   CHECK(ch.handle(req).status == 401);
   req.headers["x-hub-signature-256"] = signature("wrong", body);
   CHECK(ch.handle(req).status == 401);
@@ -69,8 +72,10 @@ TEST_CASE("X-Hub-Signature-256: published vectors, and refusals before parsing")
   req.body += " ";  // one byte changed after signing
   CHECK(ch.handle(req).status == 401);
 
-  HttpRequest verify{"GET", "/webhooks/whatsapp", "", {},
-                     {{"hub.mode", "subscribe"}, {"hub.verify_token", "verify-me"}, {"hub.challenge", "1158201444"}}};
+  HttpRequest verify;
+  verify.method = "GET";
+  verify.path = "/webhooks/whatsapp";
+  verify.query = {{"hub.mode", "subscribe"}, {"hub.verify_token", "verify-me"}, {"hub.challenge", "1158201444"}};
   auto ok = ch.handle(verify);
   CHECK(ok.status == 200);
   CHECK(ok.body == "1158201444");

@@ -1,6 +1,7 @@
 #include "bot/app/channels.h"
 
 #include "adapters/telegram/telegram.h"
+#include "adapters/twilio/twilio.h"
 #include "adapters/whatsapp/whatsapp.h"
 
 namespace approdo {
@@ -23,13 +24,14 @@ ChannelSet build_channels(const Config& config) {
   } else {
     set.report.push_back("channel whatsapp: not configured");
   }
-  // The Twilio adapter is not built yet: a configured one is accepted and reported, so a config
-  // written today keeps working when they land.
-  auto pending = [&](const char* name, bool configured) {
-    set.report.push_back(std::string("channel ") + name +
-                         (configured ? ": configured, but not available in this build" : ": not configured"));
-  };
-  pending("twilio", config.twilio.configured());
+  if (config.twilio.configured()) {
+    set.channels.emplace("twilio", std::make_unique<twilio::TwilioChannel>(config.twilio, config.public_url));
+    set.report.push_back(config.public_url.empty()
+                             ? "channel twilio: on, but without public_url every webhook is refused"
+                             : "channel twilio: on at /webhooks/twilio");
+  } else {
+    set.report.push_back("channel twilio: not configured");
+  }
   set.report.push_back(std::string("channel webchat: ") + (config.webchat ? "on at /" : "off"));
   return set;
 }

@@ -18,6 +18,7 @@ namespace approdo {
 // An incoming HTTP request as the adapter needs it. Header names are lower case.
 struct HttpRequest {
   std::string method, path, body;
+  std::string target;  // path and query string exactly as requested (signatures are computed over it)
   std::map<std::string, std::string> headers;
   std::map<std::string, std::string> query;   // also the form fields of an x-www-form-urlencoded body
   std::string header(const std::string& name) const {

@@ -30,6 +30,7 @@ HttpRequest to_request(const httplib::Request& req) {
   HttpRequest r;
   r.method = req.method;
   r.path = req.path;
+  r.target = req.target;
   r.body = req.body;
   for (const auto& [name, value] : req.headers) {
     std::string lower = name;
