@@ -127,6 +127,8 @@ std::string signature(std::string_view auth_token, std::string_view url,
 
 WebhookResult parse_webhook(std::string_view body) {
   auto f = parse_form(body);
+  for (const auto& [k, v] : f)
+    if (!text::is_valid_utf8(k) || !text::is_valid_utf8(v)) return refuse(400, "form value is not valid UTF-8");
   WebhookResult r;
   r.content_type = "text/xml";
   r.body = kEmptyTwiml;
@@ -149,7 +151,7 @@ WebhookResult parse_webhook(std::string_view body) {
   in.provider_id = sid;
   in.address = get(f, "From");
   if (in.address.empty()) return refuse(400, "message without From");
-  in.text = text::scrub_utf8(get(f, "Body"));
+  in.text = get(f, "Body");
   std::string opt_out = get(f, "OptOutType");
   if (opt_out == "STOP") in.kind = InboundMessage::Kind::kBlocked;  // Twilio will refuse to send anyway
   else if (opt_out == "START") in.kind = InboundMessage::Kind::kUnblocked;
