@@ -11,6 +11,7 @@
 #include <iterator>
 #include <string>
 
+#include "tests/fake_provider.h"
 #include "tests/test_support.h"
 
 namespace approdo {
@@ -64,6 +65,29 @@ TEST_CASE("approdo lint passes on the starter knowledge base") {
   auto r = run("lint");
   CHECK(r.exit_code == 0);
   CHECK(r.output.find(": error:") == std::string::npos);
+}
+
+TEST_CASE("approdo telegram set-webhook registers our URL and secret at Telegram") {
+  testing::FakeProvider api({200, R"({"ok":true,"result":true,"description":"Webhook was set"})"});
+  testing::ScratchDir dir;
+  auto config = dir.write("c.yaml", "public_url: https://bot.example.org\nchannels:\n  telegram:\n    api_base: " +
+                                        api.base_url() + "\n");
+  auto r = run("telegram set-webhook --config " + config);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("APPRODO_TELEGRAM_BOT_TOKEN") != std::string::npos);  // no token: told what to set
+  std::string env = "APPRODO_TELEGRAM_BOT_TOKEN=123:abc APPRODO_TELEGRAM_SECRET_TOKEN=s3cret ";
+  FILE* p = popen((env + APPRODO_BINARY + " telegram set-webhook --config " + config + " 2>&1").c_str(), "r");
+  REQUIRE(p);
+  char buf[512];
+  std::string out;
+  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  CHECK(WEXITSTATUS(pclose(p)) == 0);
+  CHECK(out.find("webhook set: https://bot.example.org/webhooks/telegram") != std::string::npos);
+  auto reqs = api.requests();
+  REQUIRE(reqs.size() == 1);
+  CHECK(reqs[0].path == "/bot123:abc/setWebhook");
+  CHECK(reqs[0].body.find(R"("secret_token":"s3cret")") != std::string::npos);
+  CHECK(reqs[0].body.find(R"("url":"https://bot.example.org/webhooks/telegram")") != std::string::npos);
 }
 
 TEST_CASE("serve stops cleanly on SIGTERM") {

@@ -17,7 +17,7 @@ namespace approdo::testing {
 class RunningBot {
  public:
   // `config.content_dir` empty: the repository's content.
-  explicit RunningBot(Config config = {}) {
+  explicit RunningBot(Config config = {}, delivery::RetryPolicy policy = {}) {
     config.data_dir = dir_.path().string();
     if (config.content_dir == Config{}.content_dir) config.content_dir = source_dir() + "/content";
     config.locales_dir = source_dir() + "/locales";
@@ -28,7 +28,7 @@ class RunningBot {
     if (!opened.app) throw std::runtime_error(opened.error);
     app_ = std::move(opened.app);
     channels_ = build_channels(config_);
-    start_senders(channels_, app_->store(), app_->replies());
+    start_senders(channels_, app_->store(), app_->replies(), policy);
     http_ = std::make_unique<server::HttpServer>(server::ServerParts{
         config_, app_->store(), app_->knowledge(), app_->workers(), app_->replies(), channels_.channels});
     std::string error;

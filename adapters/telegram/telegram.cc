@@ -80,6 +80,7 @@ WebhookResult parse_update(std::string_view body) {
       in.address = id_string(q["message"]["chat"]["id"]);
       in.kind = InboundMessage::Kind::kChoice;
       in.text = q.value("data", "");
+      in.ack_token = q.value("id", "");
       if (in.address.empty() || in.text.empty()) return r;
       r.messages.push_back(std::move(in));
     } else if (u.contains("my_chat_member") && u["my_chat_member"].is_object()) {
@@ -102,12 +103,39 @@ WebhookResult parse_update(std::string_view body) {
 }
 
 TelegramChannel::TelegramChannel(TelegramConfig config)
-    : config_(std::move(config)), client_(std::make_unique<httplib::Client>(config_.api_base)) {
-  client_->set_tcp_nodelay(true);
-  client_->set_connection_timeout(5, 0);
-  client_->set_read_timeout(15, 0);
-  client_->set_write_timeout(15, 0);
-  client_->set_keep_alive(true);
+    : config_(std::move(config)),
+      client_(std::make_unique<httplib::Client>(config_.api_base)),
+      ack_client_(std::make_unique<httplib::Client>(config_.api_base)) {
+  for (auto* c : {client_.get(), ack_client_.get()}) {
+    c->set_tcp_nodelay(true);
+    c->set_connection_timeout(5, 0);
+    c->set_read_timeout(15, 0);
+    c->set_write_timeout(15, 0);
+    c->set_keep_alive(true);
+  }
+  ack_client_->set_read_timeout(3, 0);  // never hold a webhook long for a spinner
+}
+
+void TelegramChannel::acknowledge(const std::string& callback_query_id) {
+  if (callback_query_id.empty()) return;
+  const std::string path = "/bot" + config_.bot_token + "/answerCallbackQuery";
+  ack_client_->Post(path.c_str(), json{{"callback_query_id", callback_query_id}}.dump(), "application/json");
+}
+
+std::string TelegramChannel::set_webhook(const std::string& public_url) {
+  std::string url = public_url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  json body{{"url", url + "/webhooks/telegram"},
+            {"secret_token", config_.secret_token},
+            {"allowed_updates", json::array({"message", "callback_query", "my_chat_member"})},
+            {"drop_pending_updates", false}};
+  const std::string path = "/bot" + config_.bot_token + "/setWebhook";
+  auto res = client_->Post(path.c_str(), body.dump(), "application/json");
+  if (!res) return "cannot reach Telegram: " + httplib::to_string(res.error());
+  auto reply = json::parse(res->body, nullptr, false);
+  if (res->status == 200 && reply.is_object() && reply.value("ok", false)) return "";
+  return reply.is_object() ? reply.value("description", "HTTP " + std::to_string(res->status))
+                           : "HTTP " + std::to_string(res->status);
 }
 
 TelegramChannel::~TelegramChannel() = default;
@@ -130,7 +158,9 @@ WebhookResult TelegramChannel::handle(const HttpRequest& request) {
     refused.body = R"({"error":"unauthorised"})";
     return refused;
   }
-  return parse_update(request.body);
+  WebhookResult r = parse_update(request.body);
+  for (const auto& m : r.messages) acknowledge(m.ack_token);
+  return r;
 }
 
 SendResult TelegramChannel::send(const std::string& address, const OutboundMessage& message) {

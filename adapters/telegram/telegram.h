@@ -33,9 +33,17 @@ class TelegramChannel : public Channel {
   WebhookResult handle(const HttpRequest& request) override;
   SendResult send(const std::string& address, const OutboundMessage& message) override;
 
+  // Sets the webhook at Telegram (setWebhook with our URL and secret token, updates we use only).
+  // Returns "" on success, else Telegram's description of the problem.
+  std::string set_webhook(const std::string& public_url);
+
  private:
+  // Stops the button's loading spinner on the person's phone (answerCallbackQuery). Best effort.
+  void acknowledge(const std::string& callback_query_id);
+
   TelegramConfig config_;
-  std::unique_ptr<httplib::Client> client_;
+  std::unique_ptr<httplib::Client> client_;        // sender thread only
+  std::unique_ptr<httplib::Client> ack_client_;    // HTTP threads: acknowledgements (serialised by httplib)
 };
 
 }  // namespace approdo::telegram

@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "tests/fake_provider.h"
@@ -177,6 +179,52 @@ TEST_CASE("end to end: a Telegram webhook is answered on Telegram, once, even wh
 
   // The phone number / chat id is not in the database in clear.
   CHECK(bot.app().store().count("outbox") == 2);
+}
+
+TEST_CASE("end to end: Telegram failing with 500 then 429 — the reply still arrives, once, after backoff") {
+  FakeProvider api({200, read_fixture("telegram/send_ok.json")});
+  api.queue({500, R"({"ok":false,"error_code":500,"description":"Internal Server Error"})"});
+  api.queue({429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}})"});
+  Config config;
+  config.telegram.bot_token = "123:abc";
+  config.telegram.secret_token = "s3cret";
+  config.telegram.api_base = api.base_url();
+  delivery::RetryPolicy fast;
+  fast.first_backoff_ms = 50;
+  testing::RunningBot bot(config, fast);
+  auto res = bot.client().Post("/webhooks/telegram", {{"X-Telegram-Bot-Api-Secret-Token", "s3cret"}},
+                               read_fixture("telegram/text_message.json"), "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  auto reqs = api.wait_for(4);  // 500, 429, then welcome and language list
+  REQUIRE(reqs.size() == 4);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  reqs = api.requests();
+  CHECK(reqs.size() == 4);  // nothing sent twice
+  CHECK(json::parse(reqs[0].body)["text"] == json::parse(reqs[2].body)["text"]);  // the same reply, retried
+  CHECK(json::parse(reqs[3].body).contains("reply_markup"));
+  CHECK(bot.app().store().outbox_with_status("sent") == 2);
+}
+
+TEST_CASE("the parser agrees with real captured Telegram payloads (../shared/fixtures, when present)") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(testing::source_dir()) / "../shared/fixtures/telegram";
+  if (!fs::is_directory(dir)) return;  // not part of the project: checked when available
+  int checked = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().extension() != ".json") continue;
+    std::ifstream f(e.path());
+    std::string body((std::istreambuf_iterator<char>(f)), {});
+    auto r = parse_update(body);
+    CAPTURE(e.path().filename().string());
+    CHECK(r.status == 200);
+    std::string name = e.path().filename().string();
+    if (name.find("private_text") == 0 || name.find("arabic") == 0 || name.find("start") == 0)
+      CHECK(r.messages.size() == 1);
+    if (name.find("group") == 0 || name.find("edited") == 0) CHECK(r.messages.empty());
+    ++checked;
+  }
+  CHECK(checked >= 5);
 }
 
 }  // namespace

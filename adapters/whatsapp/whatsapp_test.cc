@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/fake_provider.h"
@@ -46,6 +48,22 @@ TEST_CASE("WhatsApp notifications parse into messages (table of documented paylo
   CHECK(failed.status_of == "wamid.OUTBOUND1");
   CHECK(failed.status == "failed");
   CHECK(failed.status_error == "131047 Re-engagement message");
+}
+
+TEST_CASE("the parser agrees with real captured WhatsApp payloads (../shared/fixtures, when present)") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(testing::source_dir()) / "../shared/fixtures/whatsapp/courier";
+  if (!fs::is_directory(dir)) return;  // not part of the project: checked when available
+  auto read = [&](const char* name) {
+    std::ifstream f(dir / name);
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  };
+  std::string hello = read("hello.json");
+  CHECK(signature("fb_app_secret", hello) ==
+        "sha256=6be55deb16b6510ed589da1495c88804c978919b25f958800e18a666ef142a80");
+  CHECK(parse_notification(hello).messages.at(0).text == "Hello World");
+  CHECK(parse_notification(read("button_reply.json")).messages.at(0).kind == Kind::kChoice);
+  CHECK(parse_notification(read("error_status.json")).messages.at(0).kind == Kind::kStatus);
 }
 
 TEST_CASE("X-Hub-Signature-256: published vectors, and refusals before parsing") {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "adapters/telegram/telegram.h"
 #include "bot/app/app.h"
 #include "bot/app/channels.h"
 #include "bot/app/config.h"
@@ -250,6 +251,23 @@ int run_kb_status(const Config& config) {
   return has_errors(c.problems) ? 1 : 0;
 }
 
+// Registers our webhook at Telegram with the secret token, so Telegram starts sending updates.
+int run_telegram_set_webhook(const Config& config) {
+  if (!config.telegram.configured() || config.telegram.secret_token.empty() || config.public_url.empty()) {
+    std::fprintf(stderr, "approdo: set channels.telegram.bot_token, channels.telegram.secret_token and public_url "
+                         "(or APPRODO_TELEGRAM_BOT_TOKEN, APPRODO_TELEGRAM_SECRET_TOKEN, APPRODO_PUBLIC_URL)\n");
+    return 2;
+  }
+  telegram::TelegramChannel channel(config.telegram);
+  std::string error = channel.set_webhook(config.public_url);
+  if (!error.empty()) {
+    std::fprintf(stderr, "approdo: Telegram refused the webhook: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("webhook set: %s/webhooks/telegram\n", config.public_url.c_str());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -281,6 +299,11 @@ int main(int argc, char** argv) {
   auto* kb_status = kb->add_subcommand("status", "translation coverage per language");
   add_paths(kb_status, false);
 
+  auto* tg = cli.add_subcommand("telegram", "Telegram tools");
+  tg->require_subcommand(1);
+  auto* set_webhook = tg->add_subcommand("set-webhook", "register /webhooks/telegram (with the secret) at Telegram");
+  add_paths(set_webhook, true);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -295,5 +318,6 @@ int main(int argc, char** argv) {
   if (match->parsed()) return run_match(*config, match_lang);
   if (dump->parsed()) return run_kb_dump(*config);
   if (kb_status->parsed()) return run_kb_status(*config);
+  if (set_webhook->parsed()) return run_telegram_set_webhook(*config);
   return 2;
 }

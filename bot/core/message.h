@@ -30,6 +30,7 @@ struct InboundMessage {
   std::string status_error; // kStatus failed: the provider's error code/title (no personal data)
   std::string reply_to;     // provider id of the message this one replies to, if any
   std::string start_payload; // Telegram /start deep-link payload
+  std::string ack_token;     // Telegram callback_query id: the adapter acknowledges the button press with it
 };
 
 // One choice offered to the person: rendered as a button where the channel has them, as "1) label"

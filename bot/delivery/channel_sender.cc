@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <random>
 
 namespace approdo::delivery {
 
@@ -50,12 +51,30 @@ void ChannelSender::run() {
   }
 }
 
+void ChannelSender::pace(const std::string& address) {
+  auto sleep_until = [&](int64_t t) {
+    while (!stopping_ && now_ms() < t) std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(t - now_ms(), 50)));
+  };
+  if (policy_.per_address_interval_ms > 0) {
+    auto it = last_sent_to_.find(address);
+    if (it != last_sent_to_.end()) sleep_until(it->second + policy_.per_address_interval_ms);
+  }
+  if (policy_.max_per_second > 0) {
+    while (!recent_sends_.empty() && recent_sends_.front() < now_ms() - 1000) recent_sends_.pop_front();
+    if (static_cast<int>(recent_sends_.size()) >= policy_.max_per_second) sleep_until(recent_sends_.front() + 1000);
+    recent_sends_.push_back(now_ms());
+  }
+  last_sent_to_[address] = now_ms();
+  if (last_sent_to_.size() > 10000) last_sent_to_.clear();  // bounded: only recent conversations matter
+}
+
 void ChannelSender::deliver(const OutboxRow& row) {
   if (row.address.empty()) {  // the person erased their data, or the key changed: nobody to send to
     store_.mark_dead(row.id, "no address");
     ++failed_;
     return;
   }
+  pace(row.address);
   SendResult r = channel_.send(row.address, row.msg);
   switch (r.outcome) {
     case SendResult::Outcome::kSent:
@@ -76,6 +95,9 @@ void ChannelSender::deliver(const OutboxRow& row) {
         return;
       }
       int64_t backoff = std::min(policy_.max_backoff_ms, policy_.first_backoff_ms << std::min(row.attempts, 20));
+      // Jitter, so that replies that failed together (a provider outage) do not all retry in the same instant.
+      thread_local std::mt19937_64 rng(std::random_device{}());
+      backoff += static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff / 4 + 1));
       store_.mark_retry(row.id, now_ms() + std::max(backoff, r.retry_after_ms), r.error);
       return;
   }

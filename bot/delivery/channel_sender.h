@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <thread>
 
 #include "bot/core/channel.h"
@@ -20,8 +22,10 @@ namespace approdo::delivery {
 
 struct RetryPolicy {
   int max_attempts = 8;
-  int64_t first_backoff_ms = 2000;   // doubled per attempt
+  int64_t first_backoff_ms = 2000;   // doubled per attempt, with up to 25% random jitter
   int64_t max_backoff_ms = 10 * 60 * 1000;
+  int64_t per_address_interval_ms = 0;  // at least this long between two messages to one person (Telegram: 1 s)
+  int max_per_second = 0;               // across the channel (Telegram: 30); 0 = no limit
 };
 
 class ChannelSender {
@@ -39,8 +43,13 @@ class ChannelSender {
   void run();
   void deliver(const OutboxRow& row);
 
+  // Waits as the rate limits require before sending to `address`.
+  void pace(const std::string& address);
+
   Store& store_;
   Channel& channel_;
+  std::map<std::string, int64_t> last_sent_to_;  // address → ms; sender thread only
+  std::deque<int64_t> recent_sends_;             // ms of sends in the last second
   OutboxSignal& replies_;
   const RetryPolicy policy_;
   std::atomic<bool> stopping_{false};

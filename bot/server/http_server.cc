@@ -18,7 +18,10 @@
 namespace approdo::server {
 namespace {
 
-constexpr std::size_t kMaxBodyBytes = 1 << 20;  // providers send a few KiB; anything near this is hostile
+// Providers send a few KiB; WhatsApp may batch up to 3 MB in one POST (its documented maximum), everything
+// else is held to 1 MiB.
+constexpr std::size_t kMaxBodyBytes = 3 << 20;
+constexpr std::size_t kMaxOtherBodyBytes = 1 << 20;
 constexpr auto kLongPollWait = std::chrono::seconds(20);
 
 void json_error(httplib::Response& res, int status, const std::string& message) {
@@ -102,6 +105,7 @@ void HttpServer::add_routes() {
   // Webhooks: the adapter verifies and parses; we record before answering, so a 200 means "kept".
   auto webhook = [this](const httplib::Request& req, httplib::Response& res) {
     std::string name = req.matches[1];
+    if (name != "whatsapp" && req.body.size() > kMaxOtherBodyBytes) return json_error(res, 413, "body too large");
     auto it = parts_.channels.find(name);
     if (it == parts_.channels.end()) return json_error(res, 404, "channel '" + name + "' is not configured");
     WebhookResult result = it->second->handle(to_request(req));
@@ -138,6 +142,7 @@ void HttpServer::add_routes() {
   });
 
   svr.Post("/webchat/send", [this](const httplib::Request& req, httplib::Response& res) {
+    if (req.body.size() > kMaxOtherBodyBytes) return json_error(res, 413, "body too large");
     auto parsed = webchat::parse_post(req.body);
     if (!parsed.error.empty()) {
       ++refused_;
@@ -263,6 +268,11 @@ std::string HttpServer::metrics_text() {
   metric("approdo_knowledge_errors", "Errors of the last refused knowledge base edit (0 when it loaded).", "gauge",
          status.ok ? 0 : status.errors.size());
   metric("approdo_tickets_waiting", "Tickets waiting for a caseworker.", "gauge", parts_.store.waiting_tickets());
+  metric("approdo_outbox_dead", "Replies that could not be delivered (dead letters, shown to caseworkers).", "gauge",
+         parts_.store.outbox_with_status("dead"));
+  metric("approdo_outbox_held", "Replies held by a provider rule (WhatsApp 24-hour window).", "gauge",
+         parts_.store.outbox_with_status("held"));
+  metric("approdo_outbox_pending", "Replies waiting to be sent.", "gauge", parts_.store.outbox_with_status("pending"));
   if (!status.ok) {
     // Each error of the refused edit as a label, so a dashboard shows editors what to fix.
     m << "# HELP approdo_knowledge_error One error of the last refused knowledge base edit.\n"

@@ -349,6 +349,14 @@ bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const Ou
   return true;
 }
 
+int64_t Store::outbox_with_status(const std::string& status) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT COUNT(*) FROM outbox WHERE status = ?");
+  q.bind(1, status);
+  q.executeStep();
+  return q.getColumn(0).getInt64();
+}
+
 int Store::waiting_tickets() {
   std::lock_guard lock(mu_);
   return db_.execAndGet("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").getInt();

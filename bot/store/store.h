@@ -142,6 +142,7 @@ class Store {
 
   // Counts for tests and metrics.
   int64_t count(const std::string& table);
+  int64_t outbox_with_status(const std::string& status);  // e.g. "dead": replies that could not be delivered
 
   const Keyring& keyring() const { return keyring_; }
 
