@@ -4,7 +4,9 @@ WERROR ?= 0
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: all bootstrap build run test bench lint chat clean
+.PHONY: all bootstrap build run test unit sanitize bench lint chat clean
+SAN_BUILD ?= build-san
+FUZZ_SECONDS ?= 10
 
 all: build
 
@@ -25,8 +27,26 @@ chat: build
 lint: build
 	$(BUILD)/approdo lint
 
-test: build
+# Every test, then the whole suite again built with clang under ASan+UBSan, then each libFuzzer target for a
+# short run seeded with the channel's fixtures.
+test: unit sanitize
+
+unit: build
 	@cd $(BUILD) && ctest --output-on-failure
+
+sanitize: bootstrap
+	@CXX=clang++ cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAPPRODO_SANITIZE=ON \
+	  -DAPPRODO_FUZZ=ON >/dev/null
+	@cmake --build $(SAN_BUILD) -j $(JOBS) --target approdo approdo_tests telegram_update_fuzz \
+	  whatsapp_notification_fuzz twilio_form_fuzz
+	@cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./approdo_tests
+	@for f in telegram_update:telegram whatsapp_notification:whatsapp twilio_form:twilio; do \
+	  target=$${f%%:*}; channel=$${f##*:}; mkdir -p $(SAN_BUILD)/corpus/$$target; \
+	  cp tests/fixtures/$$channel/*.json tests/fixtures/$$channel/*.form $(SAN_BUILD)/corpus/$$target/ 2>/dev/null; \
+	  echo "fuzz $$target for $(FUZZ_SECONDS)s"; \
+	  $(SAN_BUILD)/$${target}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 \
+	    $(SAN_BUILD)/corpus/$$target >$(SAN_BUILD)/$$target.log 2>&1 || { tail -40 $(SAN_BUILD)/$$target.log; exit 1; }; \
+	done
 
 bench: build
 	@for b in $(BUILD)/bench_*; do echo "== $$b"; $$b || exit 1; done

@@ -13,6 +13,14 @@ namespace {
 
 using nlohmann::json;
 
+// o[key] for a const object without undefined behaviour: nlohmann's const operator[] on a missing key is UB.
+const json& field(const json& o, const char* key) {
+  static const json kNull;
+  if (!o.is_object()) return kNull;
+  auto it = o.find(key);
+  return it == o.end() ? kNull : *it;
+}
+
 std::string id_string(const json& v) {
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
   if (v.is_string()) return v.get<std::string>();
@@ -55,7 +63,7 @@ WebhookResult parse_update(std::string_view body) {
       InboundMessage in;
       in.channel = "telegram";
       in.provider_id = "u" + update_id;
-      in.address = id_string(m["chat"]["id"]);
+      in.address = id_string(field(field(m, "chat"), "id"));
       if (in.address.empty()) return bad_request("chat without id");
       if (m.contains("text") && m["text"].is_string()) {
         in.text = m["text"].get<std::string>();
@@ -73,11 +81,11 @@ WebhookResult parse_update(std::string_view body) {
       r.messages.push_back(std::move(in));
     } else if (u.contains("callback_query") && u["callback_query"].is_object()) {
       const json& q = u["callback_query"];
-      if (!q.contains("message") || !q["message"].is_object() || !q["message"].contains("chat")) return r;
+      if (!q.contains("message") || !q["message"].is_object()) return r;
       InboundMessage in;
       in.channel = "telegram";
       in.provider_id = "u" + update_id;
-      in.address = id_string(q["message"]["chat"]["id"]);
+      in.address = id_string(field(field(field(q, "message"), "chat"), "id"));
       in.kind = InboundMessage::Kind::kChoice;
       in.text = q.value("data", "");
       in.ack_token = q.value("id", "");
@@ -85,11 +93,12 @@ WebhookResult parse_update(std::string_view body) {
       r.messages.push_back(std::move(in));
     } else if (u.contains("my_chat_member") && u["my_chat_member"].is_object()) {
       const json& c = u["my_chat_member"];
-      std::string status = c.contains("new_chat_member") ? c["new_chat_member"].value("status", "") : "";
+      const json& status_value = field(field(c, "new_chat_member"), "status");
+      std::string status = status_value.is_string() ? status_value.get<std::string>() : "";
       InboundMessage in;
       in.channel = "telegram";
       in.provider_id = "u" + update_id;
-      in.address = c.contains("chat") ? id_string(c["chat"]["id"]) : "";
+      in.address = id_string(field(field(c, "chat"), "id"));
       if (in.address.empty()) return r;
       if (status == "kicked") in.kind = InboundMessage::Kind::kBlocked;
       else if (status == "member") in.kind = InboundMessage::Kind::kUnblocked;

@@ -79,7 +79,7 @@ std::string walk(const YAML::Node& node, const std::string& prefix, const std::s
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string name = it->first.as<std::string>();
     std::string path = prefix.empty() ? name : prefix + "." + name;
-    const YAML::Node& value = it->second;
+    YAML::Node value = it->second;  // a copy: it-> yields a proxy that dies at the end of the statement
     bool is_section = std::any_of(known.begin(), known.end(),
                                   [&](const Key& k) { return k.path.rfind(path + ".", 0) == 0; });
     auto key = std::find_if(known.begin(), known.end(), [&](const Key& k) { return k.path == path; });

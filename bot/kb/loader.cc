@@ -238,7 +238,7 @@ void load_article(const fs::path& path, const std::string& today, Content& conte
         r.error(it->first.Mark(), "unknown language '" + lang + "' (use en, fr, ar, fa, ps, uk or it)");
         continue;
       }
-      const YAML::Node& n = it->second;
+      YAML::Node n = it->second;  // a copy: it-> yields a proxy that dies at the end of the statement
       if (!r.check_map(n, {"updated", "native_review", "title", "short", "body", "keywords", "questions"},
                        {"updated", "title", "short", "body", "keywords", "questions"}, "'text." + lang + "'"))
         continue;
@@ -373,7 +373,7 @@ void load_safety(const fs::path& path, Content& content, std::vector<Problem>& p
   YAML::Node cats = root["categories"];
   if (!r.check_map(cats, {}, {}, "'categories'")) return;
   for (auto it = cats.begin(); it != cats.end(); ++it) {
-    const YAML::Node& c = it->second;
+    YAML::Node c = it->second;  // a copy: it-> yields a proxy that dies at the end of the statement
     if (!r.check_map(c, {"article", "phrases"}, {"article", "phrases"}, "a safety category")) continue;
     SafetyCategory s;
     s.id = it->first.Scalar();

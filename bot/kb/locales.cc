@@ -187,7 +187,8 @@ LocalesLoad load_locales(const std::string& dir) {
           problem(file, it->second.Mark(), Problem::Severity::kError, "command '" + name + "' must be a list of words");
           continue;
         }
-        for (const auto& w : it->second) loc.commands[name].push_back(text::fold(w.Scalar()));
+        YAML::Node words = it->second;  // a copy: ranging over it->second would range over a dead proxy
+        for (const auto& w : words) loc.commands[name].push_back(text::fold(w.Scalar()));
       }
     }
     out.locales->locales_[code] = std::move(loc);

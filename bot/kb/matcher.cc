@@ -109,7 +109,9 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
     pool.emplace_back([&, t] {
       for (std::size_t a = n * t / threads; a < n * (t + 1) / threads; ++a) {
         Analysed& out = analysed[a];
-        for (const auto& [lang, tx] : content.articles[a].text) {
+        for (const auto& entry : content.articles[a].text) {
+          const std::string& lang = entry.first;  // a named variable: lambdas may not capture bindings (clang 14)
+          const ArticleText& tx = entry.second;
           auto add = [&](int field, const std::string& s) {
             for (auto& w : analyse(s, lang)) out.fields[field].push_back(std::move(w));
           };

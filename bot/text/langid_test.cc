@@ -41,7 +41,9 @@ const std::map<std::string, std::vector<std::string>> kMessages = {
 };
 
 TEST_CASE("language identification on short informal messages: at least 90% per language") {
-  for (const auto& [lang, messages] : kMessages) {
+  for (const auto& entry : kMessages) {
+    const std::string& lang = entry.first;  // CAPTURE is a lambda: it may not capture a binding (clang 14)
+    const auto& messages = entry.second;
     int right = 0;
     for (const auto& m : messages) {
       auto g = identify_language(m);
