@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "bot/text/sms.h"
 #include "tests/fake_provider.h"
 #include "tests/running_bot.h"
@@ -147,6 +149,24 @@ TEST_CASE("end to end: an SMS is answered by SMS") {
   std::string first = parse_form(sent[0].body).find("Body")->second;
   CHECK(first.find("Approdo") != std::string::npos);
   CHECK(parse_form(sent[0].body).find("To")->second == "+393339876543");
+
+  // The same MessageSid again: answered once. A forged signature: 403, nothing stored, nothing sent.
+  bot.app().workers().wait_idle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::size_t answered = api.requests().size();
+  auto again = bot.client().Post("/webhooks/twilio", {{"X-Twilio-Signature", sig}}, body,
+                                 "application/x-www-form-urlencoded");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+  std::string other = read_fixture("twilio/sms.form");
+  auto forged = bot.client().Post("/webhooks/twilio", {{"X-Twilio-Signature", sig}}, other,
+                                  "application/x-www-form-urlencoded");
+  REQUIRE(forged);
+  CHECK(forged->status == 403);
+  bot.app().workers().wait_idle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(api.requests().size() == answered);
+  CHECK(bot.app().store().count("messages") == 1);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ void parse_message(const json& m, std::vector<InboundMessage>& out) {
   in.provider_id = str(m, "id");
   in.address = str(m, "from");
   if (in.provider_id.empty() || in.address.empty()) return;
+  if (m.contains("context") && m["context"].is_object()) in.reply_to = str(m["context"], "id");
   std::string type = str(m, "type");
   if (type == "text" && m.contains("text") && m["text"].is_object()) {
     in.text = str(m["text"], "body");

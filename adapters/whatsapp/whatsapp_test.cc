@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "tests/fake_provider.h"
@@ -44,6 +45,8 @@ TEST_CASE("WhatsApp notifications parse into messages (table of documented paylo
     CHECK(r.messages[0].media == c.media);
     if (c.kind != Kind::kStatus) CHECK(r.messages[0].address == "393331234567");
   }
+  CHECK(parse_notification(read_fixture("whatsapp/button_reply.json")).messages[0].reply_to ==
+        "wamid.HBgMMzkzMzMxMjM0NTY3FQIAERgSQjE=");
   auto failed = parse_notification(read_fixture("whatsapp/status_failed.json")).messages[0];
   CHECK(failed.status_of == "wamid.OUTBOUND1");
   CHECK(failed.status == "failed");
@@ -166,6 +169,19 @@ TEST_CASE("end to end: a signed WhatsApp webhook is answered on WhatsApp; status
   REQUIRE(sent.size() == 2);
   CHECK(json::parse(sent[0].body)["text"]["body"].get<std::string>().find("Hi! I am Approdo") == 0);
   CHECK(json::parse(sent[1].body)["interactive"]["type"] == "list");  // 7 languages: a list
+
+  // Meta delivers the same notification again: one answer only. A wrong signature: nothing stored or sent.
+  auto again = c.Post("/webhooks/whatsapp", {{"X-Hub-Signature-256", signature("app-secret", body)}}, body,
+                      "application/json");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+  auto forged = c.Post("/webhooks/whatsapp", {{"X-Hub-Signature-256", signature("guess", body + " ")}}, body + " ",
+                       "application/json");
+  REQUIRE(forged);
+  CHECK(forged->status == 401);
+  bot.app().workers().wait_idle();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(api.requests().size() == 2);
 
   std::string status = read_fixture("whatsapp/status_failed.json");
   auto st = c.Post("/webhooks/whatsapp", {{"X-Hub-Signature-256", signature("app-secret", status)}}, status,
