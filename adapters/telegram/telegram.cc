@@ -122,7 +122,8 @@ TelegramChannel::TelegramChannel(TelegramConfig config)
     c->set_write_timeout(15, 0);
     c->set_keep_alive(true);
   }
-  ack_client_->set_read_timeout(3, 0);  // never hold a webhook long for a spinner
+  ack_client_->set_connection_timeout(2, 0);  // never hold a webhook long for a spinner
+  ack_client_->set_read_timeout(2, 0);
 }
 
 void TelegramChannel::acknowledge(const std::string& callback_query_id) {

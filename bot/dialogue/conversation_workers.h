@@ -10,6 +10,7 @@
 // Thread-safety: submit() from any thread (the HTTP pool calls it after recording a webhook).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -63,7 +64,7 @@ class ConversationWorkers {
   std::vector<std::unique_ptr<Shard>> shards_;
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
-  bool stopping_ = false;
+  std::atomic<bool> stopping_{false};  // set under each shard's lock in turn, read by every shard
   std::atomic<int64_t> turns_{0}, failures_{0};
 };
 
