@@ -17,11 +17,27 @@ App::~App() {
   if (workers_) workers_->stop();
 }
 
+int App::apply_retention() {
+  int64_t cutoff = now_ms() - static_cast<int64_t>(config_.retention_days) * 24 * 3600 * 1000;
+  int erased = store_->erase_inactive_before(cutoff);
+  if (erased > 0) std::fprintf(stderr, "retention: erased %d inactive conversations\n", erased);
+  return erased;
+}
+
 void App::watch_content() {
   std::unique_lock lock(watch_mu_);
+  int64_t next_retention = 0;
   while (!watch_cv_.wait_for(lock, std::chrono::milliseconds(config_.content_check_ms), [&] { return stopping_; })) {
     lock.unlock();
-    if (knowledge_->changed_on_disk()) reload_knowledge();
+    try {
+      if (knowledge_->changed_on_disk()) reload_knowledge();
+      if (now_ms() >= next_retention) {
+        apply_retention();
+        next_retention = now_ms() + 3600 * 1000;
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "maintenance: %s\n", e.what());  // retried on the next round
+    }
     lock.lock();
   }
 }

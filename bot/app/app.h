@@ -39,6 +39,8 @@ class App {
   // Loads the knowledge base again (SIGHUP); logs the outcome. Returns whether it swapped. A watcher thread
   // does the same by itself whenever a file under content/ or locales/ changes.
   bool reload_knowledge();
+  // Erases conversations inactive for `retention_days` (run by the watcher thread every hour). Returns the count.
+  int apply_retention();
 
  private:
   explicit App(Config config) : config_(std::move(config)) {}

@@ -38,6 +38,7 @@ std::vector<Key> keys() {
       str("opening_hours", &Config::opening_hours),
       str("api_token", &Config::api_token),
       Key{"http_threads", true, [](Config& c, const std::string& v) { c.http_threads = std::stoi(v); }},
+      Key{"retention_days", true, [](Config& c, const std::string& v) { c.retention_days = std::stoi(v); }},
       Key{"dialogue_threads", true, [](Config& c, const std::string& v) { c.dialogue_threads = std::stoi(v); }},
   };
 #define APPRODO_CH(ch, field) \
@@ -114,6 +115,7 @@ std::string apply_env(const std::map<std::string, std::string>& env, const std::
 std::string check(const Config& c, const std::string& file) {
   if (c.listen_port < 0 || c.listen_port > 65535) return file + ": 'listen.port' must be 0..65535";
   if (c.http_threads < 2 || c.http_threads > 256) return file + ": 'http_threads' must be 2..256";
+  if (c.retention_days < 1 || c.retention_days > 3650) return file + ": 'retention_days' must be 1..3650";
   if (c.dialogue_threads < 1 || c.dialogue_threads > 64) return file + ": 'dialogue_threads' must be 1..64";
   return {};
 }

@@ -34,6 +34,7 @@ struct Config {
   std::string opening_hours = "mon-fri 09:00-18:00";  // caseworker hours, Europe/Rome
   int http_threads = 8;            // HTTP pool (webhooks, web chat long-polls: at most half of them)
   int dialogue_threads = 2;        // dialogue workers; a conversation always runs on the same one
+  int retention_days = 90;         // conversations inactive this long are erased (see privacy-your-data)
   std::string api_token;           // bearer token for /api/v1 (caseworker API); empty = API off
   int content_check_ms = 2000;     // how often content/ and locales/ are checked for edits (not a YAML key)
   TelegramConfig telegram;

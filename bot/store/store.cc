@@ -369,6 +369,19 @@ bool Store::has_open_ticket(const std::string& conv_key) {
   return q.executeStep();
 }
 
+int Store::erase_inactive_before(int64_t cutoff_ms) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::vector<std::string> keys;
+  SQLite::Statement q(db_, "SELECT key FROM conversations WHERE updated_at < ? AND key NOT IN"
+                           " (SELECT conv_key FROM tickets WHERE status IN ('waiting', 'assigned') AND conv_key IS NOT NULL)");
+  q.bind(1, cutoff_ms);
+  while (q.executeStep()) keys.push_back(q.getColumn(0).getString());
+  for (const auto& k : keys) erase_locked(k);
+  tx.commit();
+  return static_cast<int>(keys.size());
+}
+
 void Store::erase_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);

@@ -137,6 +137,10 @@ class Store {
   int waiting_tickets();
   bool has_open_ticket(const std::string& conv_key);
 
+  // Retention: erases every conversation not active since `cutoff_ms` that has no open ticket (a person
+  // waiting for a caseworker is never erased by time). Returns how many were erased.
+  int erase_inactive_before(int64_t cutoff_ms);
+
   // Erases everything about one conversation (messages, state, tickets' personal content, outbox).
   void erase_conversation(const std::string& conv_key);
 

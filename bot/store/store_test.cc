@@ -208,6 +208,33 @@ TEST_CASE("outbox ids are never reused after an erasure (pages read past them)")
   CHECK(s.take_for_conversation(key, first.back()).size() == 1);
 }
 
+TEST_CASE("retention erases inactive conversations, never a person waiting for a caseworker") {
+  testing::ScratchDir dir;
+  Store s(dir.file("a.db"), test_keyring(dir));
+  std::string old_key = s.record_inbound({text_from("1", "m1", "old")}).conv_keys.at(0);
+  std::string waiting = s.record_inbound({text_from("2", "m2", "help")}).conv_keys.at(0);
+  std::string recent = s.record_inbound({text_from("3", "m3", "hi")}).conv_keys.at(0);
+  TurnCommit t;
+  t.conv_key = waiting;
+  t.channel = "telegram";
+  t.status = "handoff";
+  t.open_ticket = TicketRequest{"asked", "normal", "en", "", "", ""};
+  s.commit_turn(t);
+  {
+    SQLite::Database raw(dir.file("a.db"), SQLite::OPEN_READWRITE);
+    raw.setBusyTimeout(5000);
+    SQLite::Statement q(raw, "UPDATE conversations SET updated_at = 1000 WHERE key IN (?, ?)");
+    q.bind(1, old_key);
+    q.bind(2, waiting);
+    q.exec();
+  }
+  CHECK(s.erase_inactive_before(now_ms() - 1000) == 1);
+  CHECK_FALSE(s.load_conversation(old_key));
+  CHECK(s.load_conversation(waiting));
+  CHECK(s.load_conversation(recent));
+  CHECK(s.count("messages") == 2);
+}
+
 TEST_CASE("a blocked person gets nothing more; pending replies are dropped") {
   testing::ScratchDir dir;
   Store s(dir.file("a.db"), test_keyring(dir));
