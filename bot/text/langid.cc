@@ -36,7 +36,7 @@ const std::unordered_map<std::string, std::vector<Lang>>& function_words() {
     add(kFr, {"je", "j'ai", "jai", "j", "le", "la", "les", "de", "des", "du", "et", "est", "pas", "mon", "ma", "mes",
               "pour", "comment", "ou", "que", "qui", "un", "une", "suis", "ai", "avoir", "besoin", "aide", "cest",
               "c'est", "faire", "il", "elle", "on", "dans", "avec", "veux", "peux", "quoi", "bonjour", "salut",
-              "bonsoir", "merci", "ne", "me", "moi", "au", "aux", "sur", "quand", "pourquoi", "mais", "ils", "nous",
+              "bonsoir", "bonne", "nuit", "bon", "journée", "merci", "ne", "me", "moi", "au", "aux", "sur", "quand", "pourquoi", "mais", "ils", "nous",
               "vous", "tu", "ce", "sont", "quel", "quelle", "dois", "faut", "aller", "oui", "non", "l'", "d'", "qu'",
               "m'", "n'", "s'il", "svp", "combien", "si", "en", "y", "a", "chez", "papiers"});
     add(kIt, {"io", "il", "lo", "la", "di", "che", "e", "non", "per", "come", "sono", "ho", "un", "una", "mio",
@@ -145,10 +145,14 @@ LanguageGuess identify_language(std::string_view utf8) {
     if (ends("eux") || ends("ment") || ends("oir") || ends("ais") || w.find("ou") != std::string::npos) score[kFr] += 0.3;
   }
 
-  // The script decides the family; only its languages compete.
+  // The script decides the family; only its languages compete. Latin words inside Arabic-script or Cyrillic
+  // text are nearly always Italian terms ("permesso", "patrocinio a spese dello stato") in a Dari or Ukrainian
+  // sentence — never the other way round — so a sixth of the letters (at least four) is enough to decide.
   std::vector<Lang> candidates;
+  int non_latin = std::max(scripts.arabic, scripts.cyrillic);
   int top = std::max({scripts.latin, scripts.arabic, scripts.cyrillic});
   if (top == 0) return {"", 0.0};
+  if (non_latin >= 4 && non_latin * 6 >= scripts.latin + non_latin) top = non_latin;
   if (top == scripts.arabic) candidates = {kAr, kFa, kPs};
   else if (top == scripts.cyrillic) candidates = {kUk};
   else candidates = {kEn, kFr, kIt};

@@ -63,6 +63,11 @@ TEST_CASE("Italian words inside English and French do not flip the language") {
   CHECK(identify_language("je dois aller à la questura avec mon tutore").lang == "fr");
 }
 
+TEST_CASE("Italian terms inside Dari or Ukrainian sentences do not make them Italian") {
+  CHECK(identify_language("il permesso di soggiorno per motivi familiari کجا میگیرم؟").lang == "fa");
+  CHECK(identify_language("де зробити carta d'identità elettronica в комуні?").lang == "uk");
+}
+
 TEST_CASE("no letters, no language; clear text, high confidence") {
   CHECK(identify_language("").lang == "");
   CHECK(identify_language("123 😀 !!").lang == "");
