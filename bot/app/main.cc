@@ -19,8 +19,8 @@
 #include "bot/kb/knowledge.h"
 #include "bot/kb/loader.h"
 #include "bot/kb/locales.h"
+#include "bot/kb/understanding.h"
 #include "bot/server/http_server.h"
-#include "bot/text/langid.h"
 
 namespace {
 
@@ -180,19 +180,21 @@ int run_match(const Config& config, const std::string& lang) {
   const Knowledge& kb = *load.knowledge;
   std::string line;
   while (std::getline(std::cin, line)) {
-    std::string l = lang;
-    if (l.empty() || l == "auto") l = text::identify_language(line).lang;
-    MatchResult r = kb.matcher->match(line, l);
-    TriageResult t = kb.triage->assess(line);
-    nlohmann::json j{{"lang", l},
-                     {"article", r.outcome == MatchResult::Outcome::kNoMatch || r.article.empty()
-                                     ? nlohmann::json(nullptr)
-                                     : nlohmann::json(r.article)},
-                     {"score", r.score},
-                     {"confident", r.outcome == MatchResult::Outcome::kConfident},
-                     {"alternatives", r.alternatives},
-                     {"urgent", t.urgent}};
-    if (t.urgent) j["urgent_category"] = t.category;
+    Understanding u = understand(kb, line, lang);
+    std::string article = u.article();
+    // Alternatives: the matcher's candidates, best first, without the article given.
+    std::vector<std::string> candidates{u.match.article}, alternatives;
+    candidates.insert(candidates.end(), u.match.alternatives.begin(), u.match.alternatives.end());
+    for (const std::string& a : candidates)
+      if (!a.empty() && a != article) alternatives.push_back(a);
+    nlohmann::json j{{"lang", u.lang},
+                     {"article", article.empty() ? nlohmann::json(nullptr) : nlohmann::json(article)},
+                     {"score", u.triage.urgent ? 1.0 : u.match.score},
+                     {"confident", u.answers_at_once()},
+                     {"alternatives", alternatives},
+                     {"urgent", u.triage.urgent}};
+    if (u.triage.urgent) j["urgent_category"] = u.triage.category;
+    if (u.small_talk != SmallTalk::kNone) j["small_talk"] = true;
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     std::fflush(stdout);
   }

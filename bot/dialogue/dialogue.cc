@@ -221,6 +221,11 @@ class TurnBuilder {
   void question(const std::string& text) {
     MatchResult r = kb_.matcher->match(text, lang_or_default());
     if (r.outcome == MatchResult::Outcome::kConfident) return answer(r.article);
+    if (SmallTalk talk = kb_.locales->small_talk(text::fold(text)); talk != SmallTalk::kNone) {
+      say_key(talk == SmallTalk::kThanks ? "small_talk_thanks" : talk == SmallTalk::kBye ? "small_talk_bye"
+                                                                                         : "small_talk_hello");
+      return;
+    }
     std::string anonymised = anonymise_question(text);
     if (r.outcome == MatchResult::Outcome::kCloseCall) {
       turn_.unmatched.push_back({lang_or_default(), anonymised, "close_call"});
