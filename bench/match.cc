@@ -201,7 +201,7 @@ int main(int argc, char** argv) {
   // Tuning on data: the blend weight decides the ranking (top-1); the thresholds decide which answers are
   // given with confidence. Printed for a grid so the defaults in matcher.h can be chosen from this table.
   std::printf("\nTuning grid (all languages): question_weight → top1; then thresholds at the default weight\n");
-  for (double qw : {0.2, 0.35, 0.5, 0.65, 0.8}) {
+  for (double qw : {0.0, 0.1, 0.2, 0.35, 0.5}) {
     MatcherTuning tuning;
     tuning.question_weight = qw;
     Matcher m(*kb.content, tuning);

@@ -137,8 +137,9 @@ Command Locales::command(const std::string& lang, const std::string& folded) con
   return Command::kNone;
 }
 
-SmallTalk Locales::small_talk(const std::string& folded) const {
-  constexpr size_t kMaxWords = 5, kMaxOtherWords = 2;
+SmallTalk Locales::small_talk(const std::string& folded, bool matched_confidently) const {
+  constexpr size_t kMaxWords = 5;
+  const size_t kMaxOtherWords = matched_confidently ? 0 : 2;
   std::vector<std::string> words = text::words(folded);
   if (words.empty() || words.size() > kMaxWords) return SmallTalk::kNone;
   // Every language at once: people thank in whatever language comes first ("merci" in a Dari chat).

@@ -35,9 +35,10 @@ class Locales {
   // The command a whole message is: in `lang`, else English, else any language; `folded` is text::fold()
   // of the message.
   Command command(const std::string& lang, const std::string& folded) const;
-  // Whether a short message (at most five words) is small talk: it holds a thanks/bye/hello phrase of any
-  // language and at most two other words ("thanks a lot bro"). `folded` is text::fold() of the message.
-  SmallTalk small_talk(const std::string& folded) const;
+  // Whether a short message is small talk: a thanks/bye/hello phrase of any language with at most two other
+  // words ("thanks a lot bro"). When the matcher found an article with confidence, only the bare phrase counts
+  // ("bonne nuit" is a goodbye, "thanks, permesso lost" is a question). `folded` is text::fold() of the message.
+  SmallTalk small_talk(const std::string& folded, bool matched_confidently) const;
   // The locale of `lang`, or nullptr.
   const Locale* find(const std::string& lang) const;
   const std::map<std::string, Locale>& all() const { return locales_; }

@@ -12,7 +12,7 @@ TEST_CASE("small talk: thanks, goodbye and greetings in short messages, in any l
   LocalesLoad load = load_locales(testing::source_dir() + "/locales");
   REQUIRE(load.problems.empty());
   const Locales& l = *load.locales;
-  auto talk = [&](const char* text) { return l.small_talk(text::fold(text)); };
+  auto talk = [&](const char* text) { return l.small_talk(text::fold(text), false); };
   CHECK(talk("thanks bro") == SmallTalk::kThanks);
   CHECK(talk("Merci beaucoup mon frère !") == SmallTalk::kThanks);
   CHECK(talk("تشکر برادر") == SmallTalk::kThanks);
@@ -27,6 +27,9 @@ TEST_CASE("small talk: thanks, goodbye and greetings in short messages, in any l
   CHECK(talk("thanks but where is the questura") == SmallTalk::kNone);
   CHECK(talk("") == SmallTalk::kNone);
   CHECK(talk("permesso") == SmallTalk::kNone);
+  // When an article matched with confidence, only the bare phrase is small talk.
+  CHECK(l.small_talk(text::fold("bonne nuit"), true) == SmallTalk::kBye);
+  CHECK(l.small_talk(text::fold("thanks, permesso lost"), true) == SmallTalk::kNone);
 }
 
 TEST_CASE("small talk words under an unknown name are an error at their line") {

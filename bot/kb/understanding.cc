@@ -20,7 +20,7 @@ Understanding understand(const Knowledge& kb, const std::string& text, const std
   u.lang = lang.empty() || lang == "auto" ? text::identify_language(text).lang : lang;
   u.triage = kb.triage->assess(text);
   u.match = kb.matcher->match(text, u.lang);
-  if (u.match.outcome != MatchResult::Outcome::kConfident) u.small_talk = kb.locales->small_talk(text::fold(text));
+  u.small_talk = kb.locales->small_talk(text::fold(text), u.match.outcome == MatchResult::Outcome::kConfident);
   return u;
 }
 

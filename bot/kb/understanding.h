@@ -13,7 +13,7 @@ namespace approdo {
 struct Understanding {
   std::string lang;  // the language the message was read in
   TriageResult triage;
-  SmallTalk small_talk = SmallTalk::kNone;  // only when the matcher was not confident
+  SmallTalk small_talk = SmallTalk::kNone;  // wins over the match (see Locales::small_talk)
   MatchResult match;
 
   // The article the person is given first: the triage's when urgent (after the emergency numbers); the best
