@@ -167,7 +167,10 @@ LocalesLoad load_locales(const std::string& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".yaml") files[e.path().stem().string()] = e.path().string();
-  for (const auto& [code, file] : files) {
+  for (const auto& entry : files) {
+    // Named copies: lambdas below capture them, which clang 14 refuses for structured bindings.
+    const std::string& code = entry.first;
+    const std::string& file = entry.second;
     YAML::Node root;
     try {
       root = YAML::LoadFile(file);
