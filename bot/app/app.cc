@@ -66,7 +66,13 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
   std::string db_path = (std::filesystem::path(config.data_dir) / "approdo.db").string();
   try {
     app->store_ = std::make_unique<Store>(db_path, *keys.keyring);
-    app->store_->release_stale_claims();
+    if (!app->store_->integrity_ok()) {
+      out.error = "database " + db_path + " failed its integrity check: restore it from a backup (see README)";
+      return out;
+    }
+    if (int interrupted = app->store_->release_stale_claims())
+      out.notes.push_back(std::to_string(interrupted) +
+                          " replies were being sent when the last run stopped: sending them again");
   } catch (const std::exception& e) {
     out.error = "cannot open database " + db_path + ": " + e.what();
     return out;
@@ -80,7 +86,7 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
   App* raw = app.get();
   app->workers_ = std::make_unique<dialogue::ConversationWorkers>(
       *app->store_, *app->knowledge_, *hours, std::max(1, config.dialogue_threads),
-      [raw](const std::string&, const std::string&) { raw->replies_.ring(); });
+      [raw](const std::string&, const std::string&) { raw->replies_.ring(); }, config.flood_per_minute);
   app->workers_->start();
   app->watcher_ = std::thread([raw] { raw->watch_content(); });
   out.app = std::move(app);

@@ -35,6 +35,7 @@ struct Config {
   int http_threads = 8;            // HTTP pool (webhooks, web chat long-polls: at most half of them)
   int dialogue_threads = 2;        // dialogue workers; a conversation always runs on the same one
   int retention_days = 90;         // conversations inactive this long are erased (see privacy-your-data)
+  int flood_per_minute = 20;       // messages from one conversation answered per minute; beyond: read, not answered
   std::string api_token;           // bearer token for /api/v1 (caseworker API); empty = API off
   int content_check_ms = 2000;     // how often content/ and locales/ are checked for edits (not a YAML key)
   TelegramConfig telegram;

@@ -262,6 +262,8 @@ std::string HttpServer::metrics_text() {
   metric("approdo_turns_total", "Messages the dialogue has handled.", "counter", parts_.workers.turns_processed());
   metric("approdo_turn_failures_total", "Dialogue turns that failed and will be retried.", "counter",
          parts_.workers.turn_failures());
+  metric("approdo_flooded_total", "Messages read but not answered: one sender over flood_per_minute.", "counter",
+         parts_.workers.flooded());
   metric("approdo_knowledge_version", "Version of the knowledge base in use.", "gauge", status.version);
   metric("approdo_knowledge_reload_ok", "1 when the last reload of the knowledge base succeeded.", "gauge",
          status.ok ? 1 : 0);
