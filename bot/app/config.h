@@ -11,15 +11,18 @@ namespace approdo {
 
 struct TelegramConfig {
   std::string bot_token, secret_token, api_base = "https://api.telegram.org";
+  int timeout_ms = 15000;  // a send without an answer this long is retried (not a YAML key: tests shorten it)
   bool configured() const { return !bot_token.empty(); }
 };
 struct WhatsAppConfig {
   std::string phone_number_id, access_token, app_secret, verify_token,
       api_base = "https://graph.facebook.com/v21.0";
+  int timeout_ms = 15000;
   bool configured() const { return !phone_number_id.empty() && !access_token.empty(); }
 };
 struct TwilioConfig {
   std::string account_sid, auth_token, from, api_base = "https://api.twilio.com";
+  int timeout_ms = 15000;
   bool configured() const { return !account_sid.empty() && !auth_token.empty(); }
 };
 

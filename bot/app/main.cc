@@ -1,4 +1,4 @@
-// approdo: the command line. Subcommands: serve, chat, lint, match, kb dump. See README.md.
+// approdo: the command line. Subcommands: serve, chat, lint, match, kb dump/status, telegram set-webhook, admin erase/export. See README.md.
 // Exit codes: 0 ok, 1 the checked thing has problems (lint), 2 bad usage or configuration, 3 start-up failed.
 #include <CLI/CLI.hpp>
 #include <signal.h>
@@ -268,6 +268,51 @@ int run_telegram_set_webhook(const Config& config) {
   return 0;
 }
 
+// An operator's access to one person's data, found by channel and address (HMACed with the server key, as
+// the conversation key is): `erase` deletes everything about them, `export` prints it as JSON (an access
+// request). Safe while `approdo serve` runs: the database takes one writer at a time.
+int run_admin(const Config& config, bool erase, const std::string& channel, const std::string& address) {
+  auto env = process_environment();
+  std::filesystem::path key_file = std::filesystem::path(config.data_dir) / "approdo.key";
+  if (!env.count("APPRODO_SECRET_KEY") && !std::filesystem::exists(key_file)) {
+    std::fprintf(stderr, "approdo: no secret key (APPRODO_SECRET_KEY or %s): no data to look up\n",
+                 key_file.c_str());
+    return 2;
+  }
+  auto keys = Keyring::load_or_create(config.data_dir, env);
+  if (!keys.keyring) {
+    std::fprintf(stderr, "approdo: %s\n", keys.error.c_str());
+    return 2;
+  }
+  std::string db_path = (std::filesystem::path(config.data_dir) / "approdo.db").string();
+  if (!std::filesystem::exists(db_path)) {
+    std::fprintf(stderr, "approdo: no database at %s\n", db_path.c_str());
+    return 2;
+  }
+  try {
+    Store store(db_path, *keys.keyring);
+    const std::string key = keys.keyring->conversation_key(channel, address);
+    if (erase) {
+      if (!store.erase_conversation(key)) {
+        std::fprintf(stderr, "approdo: nothing kept for that %s address\n", channel.c_str());
+        return 1;
+      }
+      std::printf("erased conversation %.12s (messages, state, replies, tickets' personal content)\n", key.c_str());
+      return 0;
+    }
+    auto exported = store.export_conversation(key);
+    if (!exported) {
+      std::fprintf(stderr, "approdo: nothing kept for that %s address\n", channel.c_str());
+      return 1;
+    }
+    std::printf("%s\n", exported->c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "approdo: database %s: %s\n", db_path.c_str(), e.what());
+    return 3;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -304,6 +349,18 @@ int main(int argc, char** argv) {
   auto* set_webhook = tg->add_subcommand("set-webhook", "register /webhooks/telegram (with the secret) at Telegram");
   add_paths(set_webhook, true);
 
+  auto* admin = cli.add_subcommand("admin", "one person's data: erase it, or export it (access request)");
+  admin->require_subcommand(1);
+  std::string admin_channel, admin_address;
+  auto* admin_erase = admin->add_subcommand("erase", "erase everything kept about one person");
+  auto* admin_export = admin->add_subcommand("export", "print everything kept about one person as JSON");
+  for (auto* sub : {admin_erase, admin_export}) {
+    sub->add_option("--config", paths.config, "config file (YAML)")->check(CLI::ExistingFile);
+    sub->add_option("--channel", admin_channel, "telegram, whatsapp, twilio or webchat")->required();
+    sub->add_option("--address", admin_address, "chat id, phone number (as the provider sends it) or web session")
+        ->required();
+  }
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -319,5 +376,7 @@ int main(int argc, char** argv) {
   if (dump->parsed()) return run_kb_dump(*config);
   if (kb_status->parsed()) return run_kb_status(*config);
   if (set_webhook->parsed()) return run_telegram_set_webhook(*config);
+  if (admin_erase->parsed() || admin_export->parsed())
+    return run_admin(*config, admin_erase->parsed(), admin_channel, admin_address);
   return 2;
 }

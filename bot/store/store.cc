@@ -55,6 +55,12 @@ OutboundMessage payload_from(const std::string& s) {
   return m;
 }
 
+// Providers' message ids are kept only keyed-hashed: WhatsApp's ids embed the phone number (base64), and
+// a stable hash is all that deduplication and delivery statuses need.
+std::string hashed_id(const Keyring& keyring, const std::string& channel, const std::string& id) {
+  return keyring.conversation_key(channel, "id:" + id);
+}
+
 std::string today() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -117,7 +123,7 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
       q.bind(3, m.status_error);
       q.bind(4, now);
       q.bind(5, m.channel);
-      q.bind(6, m.status_of);
+      q.bind(6, hashed_id(keyring_, m.channel, m.status_of));
       q.bind(7, m.status);
       q.exec();
       continue;
@@ -142,7 +148,7 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
                           "INSERT OR IGNORE INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
                           " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, m.channel);
-    ins.bind(2, m.provider_id);
+    ins.bind(2, hashed_id(keyring_, m.channel, m.provider_id));
     ins.bind(3, key);
     ins.bind(4, kind_name(m.kind));
     // Stored as the dialogue will read it: valid UTF-8 without control or bidi-override characters, and
@@ -619,7 +625,10 @@ void Store::mark_sent(int64_t id, const std::string& provider_message_id) {
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
                            " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
                            " WHERE id = ?");
-  q.bind(1, provider_message_id);
+  SQLite::Statement channel(db_, "SELECT channel FROM outbox WHERE id = ?");
+  channel.bind(1, id);
+  q.bind(1, channel.executeStep() ? hashed_id(keyring_, channel.getColumn(0).getString(), provider_message_id)
+                                  : provider_message_id);
   q.bind(2, now_ms());
   q.bind(3, id);
   q.exec();
