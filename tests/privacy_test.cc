@@ -44,7 +44,8 @@ std::string data_files(const std::string& dir) {
 
 class Session {
  public:
-  Session(testing::ServedBinary& bot) : bot_(bot) {}
+  // `first_id`: where message ids start (a new session on a restarted server must not repeat earlier ids).
+  explicit Session(testing::ServedBinary& bot, int first_id = 0) : bot_(bot), n_(first_id) {}
   void say(const Person& p, const std::string& text) {
     auto c = bot_.client();
     const bool wa = p.channel == "whatsapp";
@@ -185,6 +186,82 @@ TEST_CASE("no personal data in logs; addresses only encrypted; after delete and 
   for (const Person* p : {&zainab, &farid, &olena})
     for (const auto& s : personal(*p)) CHECK_MESSAGE(log.find(s) == std::string::npos, "in the log: " << s);
   for (const auto& s : extra) CHECK_MESSAGE(log.find(s) == std::string::npos, "in the log: " << s);
+}
+
+}  // namespace
+}  // namespace approdo
+
+namespace approdo {
+namespace {
+
+TEST_CASE("key rotation: approdo admin rotate-key re-keys the database; an interrupted rotation is finished") {
+  FakeProvider wa_api({200, testing::read_fixture("whatsapp/send_ok.json")});
+  testing::ServedBinary bot(
+      "webchat: false\nopening_hours: 24/7\nchannels:\n  whatsapp:\n"
+      "    phone_number_id: '106540352242922'\n    access_token: EAAG\n    app_secret: " +
+      std::string(kAppSecret) + "\n    api_base: " + wa_api.base_url() + "\n");
+  const Person amir{"whatsapp", "393331234000", "Amir", {}};
+  const std::string key_file = bot.data_dir() + "/approdo.key";
+  auto read_file = [](const std::string& path) {
+    std::ifstream f(path);
+    return std::string((std::istreambuf_iterator<char>(f)), {});
+  };
+  auto write_key = [&](const std::string& hex) {
+    std::ofstream(key_file) << hex;
+    std::filesystem::permissions(key_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  };
+  // The person's conversation goes on where it was: English chosen, so "menu" is answered with the menu only.
+  auto menu_answered_in_english = [&](Session& session) {
+    std::size_t before = wa_api.requests().size();
+    session.say(amir, "menu");
+    session.wait_answered();
+    auto sent = wa_api.requests();
+    REQUIRE(sent.size() == before + 1);
+    auto reply = json::parse(sent.back().body);
+    CHECK(reply["to"] == amir.address);
+    CHECK(sent.back().body.find("What do you need?") != std::string::npos);
+  };
+
+  REQUIRE(bot.start());
+  {
+    Session session(bot);
+    session.say(amir, "hi");
+    session.say(amir, "1");
+    session.wait_answered();
+  }
+  CHECK(bot.stop() == 0);
+  const std::string old_key = read_file(key_file);
+
+  auto rotated = testing::run_approdo("admin rotate-key --config " + bot.config_path());
+  CHECK_MESSAGE(rotated.exit_code == 0, rotated.output);
+  CHECK(rotated.output.find("1 conversations re-keyed") != std::string::npos);
+  const std::string new_key = read_file(key_file);
+  CHECK(new_key != old_key);
+  CHECK(data_files(bot.data_dir()).find(amir.address) == std::string::npos);
+  REQUIRE(bot.start());
+  {
+    Session session(bot, 100);
+    menu_answered_in_english(session);
+  }
+  CHECK(bot.stop() == 0);
+
+  // Rotate again, and stop it between the database and the key file: the old key file is back, the new key
+  // waits in approdo.key.next. The next start finishes the rotation.
+  CHECK(testing::run_approdo("admin rotate-key --config " + bot.config_path()).exit_code == 0);
+  std::filesystem::rename(key_file, bot.data_dir() + "/approdo.key.next");
+  write_key(new_key);
+  REQUIRE(bot.start());
+  CHECK(bot.log().find("finished an interrupted key rotation") != std::string::npos);
+  {
+    Session session(bot, 200);
+    menu_answered_in_english(session);
+  }
+  CHECK(bot.stop() == 0);
+
+  // A wrong key is refused at start instead of serving a database nothing can be read from.
+  write_key(old_key);
+  CHECK(!bot.start());
+  CHECK(bot.log().find("is not the key database") != std::string::npos);
 }
 
 }  // namespace

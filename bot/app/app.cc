@@ -6,6 +6,19 @@
 #include "bot/handoff/opening_hours.h"
 
 namespace approdo {
+namespace {
+
+// `approdo admin rotate-key` re-keys the database, then moves approdo.key.next over approdo.key. Stopped in
+// between, it leaves the database on the new key beside the old key file: finish the move.
+bool finish_rotation(const std::string& data_dir) {
+  std::filesystem::path dir(data_dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(dir / "approdo.key.next")) return false;
+  std::filesystem::rename(dir / "approdo.key.next", dir / "approdo.key", ec);
+  return !ec;
+}
+
+}  // namespace
 
 App::~App() {
   {
@@ -66,6 +79,21 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
   std::string db_path = (std::filesystem::path(config.data_dir) / "approdo.db").string();
   try {
     app->store_ = std::make_unique<Store>(db_path, *keys.keyring);
+    if (!app->store_->key_matches() && keys.source != "environment" && finish_rotation(config.data_dir)) {
+      keys = Keyring::load_or_create(config.data_dir, env);
+      if (!keys.keyring) {
+        out.error = keys.error;
+        return out;
+      }
+      app->store_.reset();
+      app->store_ = std::make_unique<Store>(db_path, *keys.keyring);
+      out.notes.push_back("finished an interrupted key rotation (approdo.key.next is now approdo.key)");
+    }
+    if (!app->store_->key_matches()) {
+      out.error = "the secret key from " + keys.source + " is not the key database " + db_path +
+                  " was written with (nothing in it could be read): set the right APPRODO_SECRET_KEY or key file";
+      return out;
+    }
     if (!app->store_->integrity_ok()) {
       out.error = "database " + db_path + " failed its integrity check: restore it from a backup (see README)";
       return out;

@@ -117,7 +117,13 @@ void ConversationWorkers::process(const std::string& conv_key) {
     auto kb = knowledge_.current();  // one knowledge version for the whole turn
     auto conv = store_.load_conversation(conv_key);
     if (conv && flooding(in, *kb)) {
-      TurnCommit skip{conv_key, in.msg.channel, {in.id}, conv->state_json, conv->lang, conv->status};
+      TurnCommit skip;
+      skip.conv_key = conv_key;
+      skip.channel = in.msg.channel;
+      skip.processed_ids = {in.id};
+      skip.state_json = conv->state_json;
+      skip.lang = conv->lang;
+      skip.status = conv->status;
       skip.forget_text = true;
       store_.commit_turn(skip);
       ++flooded_;

@@ -479,6 +479,72 @@ std::optional<std::string> Store::export_conversation(const std::string& conv_ke
   return out.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
+bool Store::key_matches() {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT value FROM counters WHERE name = 'key_fingerprint'");
+  if (q.executeStep()) return q.getColumn(0).getInt64() == keyring_.fingerprint();
+  SQLite::Statement r(db_, "INSERT INTO counters (name, value) VALUES ('key_fingerprint', ?)");
+  r.bind(1, keyring_.fingerprint());
+  r.exec();
+  return true;
+}
+
+int Store::rekey(const Keyring& next) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  auto blob = [](const SQLite::Column& c) {
+    return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
+  };
+  struct Moved {
+    std::string from, to, sealed;
+  };
+  std::vector<Moved> moves;
+  {
+    SQLite::Statement q(db_, "SELECT key, channel, address_sealed FROM conversations");
+    while (q.executeStep()) {
+      auto address = keyring_.open(blob(q.getColumn(2)));
+      if (!address) continue;  // unreadable already: left as it is, erased by retention
+      moves.push_back({q.getColumn(0).getString(), next.conversation_key(q.getColumn(1).getString(), *address),
+                       next.seal(*address)});
+    }
+  }
+  for (const auto& m : moves) {
+    SQLite::Statement c(db_, "UPDATE conversations SET key = ?, address_sealed = ? WHERE key = ?");
+    c.bind(1, m.to);
+    c.bind(2, m.sealed.data(), static_cast<int>(m.sealed.size()));
+    c.bind(3, m.from);
+    c.exec();
+    for (const char* sql : {"UPDATE messages SET conv_key = ?1 WHERE conv_key = ?2",
+                            "UPDATE outbox SET conv_key = ?1 WHERE conv_key = ?2",
+                            "UPDATE tickets SET conv_key = ?1 WHERE conv_key = ?2"}) {
+      SQLite::Statement u(db_, sql);
+      u.bind(1, m.to);
+      u.bind(2, m.from);
+      u.exec();
+    }
+  }
+  std::vector<std::pair<int64_t, std::string>> unsent;
+  {
+    SQLite::Statement q(db_, "SELECT id, address_sealed FROM outbox WHERE address_sealed IS NOT NULL");
+    while (q.executeStep())
+      if (auto address = keyring_.open(blob(q.getColumn(1))))
+        unsent.emplace_back(q.getColumn(0).getInt64(), next.seal(*address));
+  }
+  for (const auto& [id, sealed] : unsent) {
+    SQLite::Statement u(db_, "UPDATE outbox SET address_sealed = ? WHERE id = ?");
+    u.bind(1, sealed.data(), static_cast<int>(sealed.size()));
+    u.bind(2, id);
+    u.exec();
+  }
+  SQLite::Statement f(db_, "INSERT INTO counters (name, value) VALUES ('key_fingerprint', ?1)"
+                           " ON CONFLICT (name) DO UPDATE SET value = ?1");
+  f.bind(1, next.fingerprint());
+  f.exec();
+  tx.commit();
+  empty_wal();  // the old sealed addresses are not left in the log
+  return static_cast<int>(moves.size());
+}
+
 int64_t Store::received_before(const std::string& conv_key, int64_t id, int64_t since_ms) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT COUNT(*) FROM messages WHERE conv_key = ? AND id < ? AND received_at > ?");

@@ -158,6 +158,14 @@ class Store {
   // tickets, replies; the address opened), or nullopt when there is none.
   std::optional<std::string> export_conversation(const std::string& conv_key);
 
+  // Whether this store's keys are the ones the database was written with (their fingerprint is recorded on
+  // first use). False means a wrong APPRODO_SECRET_KEY or key file: nothing could be read or found.
+  bool key_matches();
+  // Key rotation: re-keys every conversation (new HMAC key, address sealed again) and every unsent reply
+  // under `next`, in one transaction, and records its fingerprint. Afterwards only a Store opened with `next`
+  // may use the database. Returns how many conversations were re-keyed.
+  int rekey(const Keyring& next);
+
   // How many messages of `conv_key` arrived after `since_ms` and before message `id` (flood throttling).
   int64_t received_before(const std::string& conv_key, int64_t id, int64_t since_ms);
 
