@@ -215,7 +215,7 @@ TEST_CASE("key rotation: approdo admin rotate-key re-keys the database; an inter
     std::size_t before = wa_api.requests().size();
     session.say(amir, "menu");
     session.wait_answered();
-    auto sent = wa_api.requests();
+    auto sent = wa_api.wait_for(before + 1);
     REQUIRE(sent.size() == before + 1);
     auto reply = json::parse(sent.back().body);
     CHECK(reply["to"] == amir.address);

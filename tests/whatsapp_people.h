@@ -52,7 +52,8 @@ inline int check_same_replies(const std::map<std::string, std::vector<std::strin
                               const std::map<std::string, std::vector<std::string>>& got) {
   int repeats = 0;
   CHECK(got.size() == want.size());
-  for (const auto& [to, expected] : want) {
+  for (const auto& [recipient, expected] : want) {
+    const std::string& to = recipient;  // a copy the CAPTURE lambda may use (clang: no structured bindings)
     CAPTURE(to);
     auto it = got.find(to);
     const std::vector<std::string> none;
