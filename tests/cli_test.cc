@@ -12,28 +12,15 @@
 #include <string>
 
 #include "tests/fake_provider.h"
+#include "tests/run_approdo.h"
 #include "tests/test_support.h"
 
 namespace approdo {
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string output;
-};
+using testing::Run;
 
-Run run(const std::string& args, const std::string& stdin_text = "") {
-  testing::ScratchDir dir;
-  std::string in = dir.write("stdin.txt", stdin_text);
-  std::string cmd = "cd " + testing::source_dir() + " && " + APPRODO_BINARY + " " + args + " < " + in + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Run run(const std::string& args, const std::string& stdin_text = "") { return testing::run_approdo(args, stdin_text); }
 
 TEST_CASE("a config mistake is one line naming the file and key, exit code 2") {
   testing::ScratchDir dir;

@@ -169,8 +169,8 @@ TwilioChannel::TwilioChannel(TwilioConfig config, std::string public_url)
       client_(std::make_unique<httplib::Client>(config_.api_base)) {
   client_->set_tcp_nodelay(true);
   client_->set_connection_timeout(5, 0);
-  client_->set_read_timeout(15, 0);
-  client_->set_write_timeout(15, 0);
+  client_->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
+  client_->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
   client_->set_keep_alive(true);
   client_->set_basic_auth(config_.account_sid, config_.auth_token);
 }

@@ -120,8 +120,8 @@ WhatsAppChannel::WhatsAppChannel(WhatsAppConfig config)
     : config_(std::move(config)), client_(std::make_unique<httplib::Client>(config_.api_base)) {
   client_->set_tcp_nodelay(true);
   client_->set_connection_timeout(5, 0);
-  client_->set_read_timeout(15, 0);
-  client_->set_write_timeout(15, 0);
+  client_->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
+  client_->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
   client_->set_keep_alive(true);
   client_->set_bearer_token_auth(config_.access_token);
 }

@@ -11,15 +11,18 @@ namespace approdo {
 
 struct TelegramConfig {
   std::string bot_token, secret_token, api_base = "https://api.telegram.org";
+  int timeout_ms = 15000;  // a send without an answer this long is retried (not a YAML key: tests shorten it)
   bool configured() const { return !bot_token.empty(); }
 };
 struct WhatsAppConfig {
   std::string phone_number_id, access_token, app_secret, verify_token,
       api_base = "https://graph.facebook.com/v21.0";
+  int timeout_ms = 15000;
   bool configured() const { return !phone_number_id.empty() && !access_token.empty(); }
 };
 struct TwilioConfig {
   std::string account_sid, auth_token, from, api_base = "https://api.twilio.com";
+  int timeout_ms = 15000;
   bool configured() const { return !account_sid.empty() && !auth_token.empty(); }
 };
 
@@ -35,6 +38,7 @@ struct Config {
   int http_threads = 8;            // HTTP pool (webhooks, web chat long-polls: at most half of them)
   int dialogue_threads = 2;        // dialogue workers; a conversation always runs on the same one
   int retention_days = 90;         // conversations inactive this long are erased (see privacy-your-data)
+  int flood_per_minute = 20;       // messages from one conversation answered per minute; beyond: read, not answered
   std::string api_token;           // bearer token for /api/v1 (caseworker API); empty = API off
   int content_check_ms = 2000;     // how often content/ and locales/ are checked for edits (not a YAML key)
   TelegramConfig telegram;

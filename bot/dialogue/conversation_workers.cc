@@ -1,5 +1,6 @@
 #include "bot/dialogue/conversation_workers.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -9,8 +10,12 @@
 namespace approdo::dialogue {
 
 ConversationWorkers::ConversationWorkers(Store& store, const KnowledgeHolder& knowledge, handoff::OpeningHours hours,
-                                         int threads, RepliesSaved on_saved)
-    : store_(store), knowledge_(knowledge), hours_(std::move(hours)), on_saved_(std::move(on_saved)) {
+                                         int threads, RepliesSaved on_saved, int flood_per_minute)
+    : store_(store),
+      knowledge_(knowledge),
+      hours_(std::move(hours)),
+      on_saved_(std::move(on_saved)),
+      flood_per_minute_(flood_per_minute) {
   for (int i = 0; i < std::max(1, threads); ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
@@ -57,33 +62,73 @@ void ConversationWorkers::run(Shard& shard) {
     std::string key;
     {
       std::unique_lock lock(shard.mu);
-      shard.cv.wait(lock, [&] { return stopping_ || !shard.queue.empty(); });
+      for (;;) {
+        auto now = std::chrono::steady_clock::now();
+        for (auto it = shard.retry_at.begin(); it != shard.retry_at.end();) {
+          if (it->second > now) {
+            ++it;
+            continue;
+          }
+          if (shard.queued.insert(it->first).second) shard.queue.push_back(it->first);
+          it = shard.retry_at.erase(it);
+        }
+        if (stopping_ || !shard.queue.empty()) break;
+        if (shard.retry_at.empty()) {
+          shard.cv.wait(lock);
+        } else {
+          auto next = std::min_element(shard.retry_at.begin(), shard.retry_at.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+          shard.cv.wait_until(lock, next->second);
+        }
+      }
       if (stopping_) return;
       key = std::move(shard.queue.front());
       shard.queue.pop_front();
       shard.queued.erase(key);
       shard.busy = true;
     }
+    bool failed = false;
     try {
       process(key);
     } catch (const std::exception& e) {
-      // The messages stay unprocessed in the store; they are retried on the next submit or restart.
+      // The messages stay unprocessed in the store (each turn is one transaction); tried again shortly.
       ++failures_;
-      std::fprintf(stderr, "dialogue: conversation %.12s failed: %s\n", key.c_str(), e.what());
+      failed = true;
+      std::fprintf(stderr, "dialogue: conversation %.12s failed (retried in 1 s): %s\n", key.c_str(), e.what());
     }
     {
       std::lock_guard lock(shard.mu);
       shard.busy = false;
+      if (failed) shard.retry_at[key] = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     }
     std::lock_guard lock(idle_mu_);
     idle_cv_.notify_all();
   }
 }
 
+bool ConversationWorkers::flooding(const StoredInbound& in, const Knowledge& kb) {
+  if (flood_per_minute_ <= 0) return false;
+  if (store_.received_before(in.conv_key, in.id, in.received_at - 60'000) < flood_per_minute_) return false;
+  return !kb.triage->assess(in.msg.text).urgent;  // a person in danger is always answered
+}
+
 void ConversationWorkers::process(const std::string& conv_key) {
   for (const StoredInbound& in : store_.pending_for(conv_key)) {
     auto kb = knowledge_.current();  // one knowledge version for the whole turn
     auto conv = store_.load_conversation(conv_key);
+    if (conv && flooding(in, *kb)) {
+      TurnCommit skip;
+      skip.conv_key = conv_key;
+      skip.channel = in.msg.channel;
+      skip.processed_ids = {in.id};
+      skip.state_json = conv->state_json;
+      skip.lang = conv->lang;
+      skip.status = conv->status;
+      skip.forget_text = true;
+      store_.commit_turn(skip);
+      ++flooded_;
+      continue;
+    }
     ConversationState state = conv ? state_from_json(conv->state_json) : ConversationState{};
     std::string status = conv ? conv->status : "";
     TurnCommit commit;

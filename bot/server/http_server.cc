@@ -11,6 +11,7 @@
 
 #include "adapters/webchat/webchat.h"
 #include "bot/core/language.h"
+#include "bot/core/untrusted_json.h"
 #include "bot/dialogue/dialogue.h"
 #include "bot/text/bidi.h"
 #include "bot/text/utf8.h"
@@ -202,8 +203,16 @@ void HttpServer::add_caseworker_api() {
                           {"category", t.category}, {"summary", t.summary}, {"assigned_to", t.assigned_to},
                           {"opened_at", t.opened_at}};
   };
+  // The ticket id of the path; 0 (no such ticket) when it does not fit in 64 bits.
+  auto ticket_id = [](const httplib::Request& req) -> int64_t {
+    try {
+      return std::stoll(req.matches[1]);
+    } catch (const std::out_of_range&) {
+      return 0;
+    }
+  };
   auto body_json = [](const httplib::Request& req) {
-    auto j = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    auto j = parse_untrusted_json(req.body, nullptr);  // depth-checked: a hostile body cannot exhaust the stack
     return j.is_object() ? j : nlohmann::json::object();
   };
 
@@ -220,7 +229,7 @@ void HttpServer::add_caseworker_api() {
     std::string text = body.value("text", ""), caseworker = body.value("caseworker", "caseworker");
     if (text.empty() || !text::is_valid_utf8(text) || text.size() > 4096)
       return json_error(res, 400, "'text' must be 1-4096 bytes of UTF-8");
-    auto ticket = parts_.store.ticket(std::stoll(req.matches[1]));
+    auto ticket = parts_.store.ticket(ticket_id(req));
     if (!ticket) return json_error(res, 404, "no such ticket");
     OutboundMessage m{text, {}, ticket->lang, "caseworker:" + caseworker};
     if (is_rtl_language(m.lang)) m.text = text::isolate_ltr_runs(m.text);
@@ -234,7 +243,7 @@ void HttpServer::add_caseworker_api() {
   svr.Post(R"(/api/v1/tickets/(\d+)/close)", [=, this](const httplib::Request& req, httplib::Response& res) {
     if (!authorised(req, res)) return;
     std::string outcome = body_json(req).value("outcome", "other");
-    auto ticket = parts_.store.ticket(std::stoll(req.matches[1]));
+    auto ticket = parts_.store.ticket(ticket_id(req));
     if (!ticket) return json_error(res, 404, "no such ticket");
     auto kb = parts_.knowledge.current();
     if (!parts_.store.close_ticket(ticket->id, outcome, dialogue::handoff_ended_message(*kb, ticket->lang)))
@@ -262,6 +271,8 @@ std::string HttpServer::metrics_text() {
   metric("approdo_turns_total", "Messages the dialogue has handled.", "counter", parts_.workers.turns_processed());
   metric("approdo_turn_failures_total", "Dialogue turns that failed and will be retried.", "counter",
          parts_.workers.turn_failures());
+  metric("approdo_flooded_total", "Messages read but not answered: one sender over flood_per_minute.", "counter",
+         parts_.workers.flooded());
   metric("approdo_knowledge_version", "Version of the knowledge base in use.", "gauge", status.version);
   metric("approdo_knowledge_reload_ok", "1 when the last reload of the knowledge base succeeded.", "gauge",
          status.ok ? 1 : 0);

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "bot/store/migrations.h"
+#include "bot/text/utf8.h"
 
 namespace approdo {
 
@@ -54,6 +55,12 @@ OutboundMessage payload_from(const std::string& s) {
   return m;
 }
 
+// Providers' message ids are kept only keyed-hashed: WhatsApp's ids embed the phone number (base64), and
+// a stable hash is all that deduplication and delivery statuses need.
+std::string hashed_id(const Keyring& keyring, const std::string& channel, const std::string& id) {
+  return keyring.conversation_key(channel, "id:" + id);
+}
+
 std::string today() {
   std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -71,6 +78,7 @@ Store::Store(const std::string& path, const Keyring& keyring)
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
+  db_.exec("PRAGMA secure_delete=ON");  // erased personal data is overwritten, not left in free pages
   migrate();
 }
 
@@ -115,7 +123,7 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
       q.bind(3, m.status_error);
       q.bind(4, now);
       q.bind(5, m.channel);
-      q.bind(6, m.status_of);
+      q.bind(6, hashed_id(keyring_, m.channel, m.status_of));
       q.bind(7, m.status);
       q.exec();
       continue;
@@ -140,10 +148,12 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
                           "INSERT OR IGNORE INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
                           " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, m.channel);
-    ins.bind(2, m.provider_id);
+    ins.bind(2, hashed_id(keyring_, m.channel, m.provider_id));
     ins.bind(3, key);
     ins.bind(4, kind_name(m.kind));
-    ins.bind(5, m.text);
+    // Stored as the dialogue will read it: valid UTF-8 without control or bidi-override characters, and
+    // bounded (a 100 KB message keeps its first kMaxStoredTextBytes).
+    ins.bind(5, std::string(text::truncate_utf8(text::scrub_utf8(m.text), kMaxStoredTextBytes)));
     ins.bind(6, m.media);
     ins.bind(7, m.start_payload);
     ins.bind(8, now);
@@ -227,6 +237,12 @@ void Store::erase_locked(const std::string& conv_key) {
   }
   db_.exec("INSERT INTO counters (name, value) VALUES ('erasures', 1)"
            " ON CONFLICT (name) DO UPDATE SET value = value + 1");
+}
+
+void Store::empty_wal() {
+  // The write-ahead log still holds the pages as they were before an erasure. Copy it into the database and
+  // truncate it; when a reader holds it open this does what it can, and the next erasure tries again.
+  db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 namespace {
@@ -379,14 +395,164 @@ int Store::erase_inactive_before(int64_t cutoff_ms) {
   while (q.executeStep()) keys.push_back(q.getColumn(0).getString());
   for (const auto& k : keys) erase_locked(k);
   tx.commit();
+  if (!keys.empty()) empty_wal();
   return static_cast<int>(keys.size());
 }
 
-void Store::erase_conversation(const std::string& conv_key) {
+bool Store::erase_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  int found = 0;
+  for (const char* sql : {"SELECT COUNT(*) FROM conversations WHERE key = ?1",
+                          "SELECT COUNT(*) FROM messages WHERE conv_key = ?1",
+                          "SELECT COUNT(*) FROM tickets WHERE conv_key = ?1"}) {
+    SQLite::Statement q(db_, sql);
+    q.bind(1, conv_key);
+    q.executeStep();
+    found += q.getColumn(0).getInt();
+  }
+  if (found == 0) return false;
   erase_locked(conv_key);
   tx.commit();
+  empty_wal();
+  return true;
+}
+
+std::optional<std::string> Store::export_conversation(const std::string& conv_key) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_);  // one consistent snapshot
+  auto blob = [](const SQLite::Column& c) {
+    return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
+  };
+  auto text_or_null = [](const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getString()); };
+  json out;
+  SQLite::Statement c(db_, "SELECT channel, address_sealed, state, lang, status, blocked, created_at, updated_at"
+                           " FROM conversations WHERE key = ?");
+  c.bind(1, conv_key);
+  if (c.executeStep()) {
+    out["conversation"] = {{"key", conv_key},
+                           {"channel", c.getColumn(0).getString()},
+                           {"address", keyring_.open(blob(c.getColumn(1))).value_or("")},
+                           {"state", json::parse(c.getColumn(2).getString(), nullptr, false)},
+                           {"lang", c.getColumn(3).getString()},
+                           {"status", c.getColumn(4).getString()},
+                           {"blocked", c.getColumn(5).getInt() != 0},
+                           {"created_at", c.getColumn(6).getInt64()},
+                           {"updated_at", c.getColumn(7).getInt64()}};
+  }
+  json messages = json::array();
+  SQLite::Statement m(db_, "SELECT id, channel, kind, text, media, received_at, processed FROM messages"
+                           " WHERE conv_key = ? ORDER BY id");
+  m.bind(1, conv_key);
+  while (m.executeStep())
+    messages.push_back({{"id", m.getColumn(0).getInt64()},     {"channel", m.getColumn(1).getString()},
+                        {"kind", m.getColumn(2).getString()},   {"text", m.getColumn(3).getString()},
+                        {"media", m.getColumn(4).getString()},  {"received_at", m.getColumn(5).getInt64()},
+                        {"answered", m.getColumn(6).getInt() != 0}});
+  json replies = json::array();
+  SQLite::Statement o(db_, "SELECT id, payload, status, delivery, created_at FROM outbox WHERE conv_key = ? ORDER BY id");
+  o.bind(1, conv_key);
+  while (o.executeStep())
+    replies.push_back({{"id", o.getColumn(0).getInt64()},
+                       {"message", json::parse(o.getColumn(1).getString(), nullptr, false)},
+                       {"status", o.getColumn(2).getString()},
+                       {"delivery", o.getColumn(3).getString()},
+                       {"created_at", o.getColumn(4).getInt64()}});
+  json tickets = json::array();
+  SQLite::Statement t(db_, "SELECT id, status, priority, reason, lang, channel, category, summary, assigned_to,"
+                           " opened_at, first_response_at, closed_at, outcome FROM tickets WHERE conv_key = ? ORDER BY id");
+  t.bind(1, conv_key);
+  while (t.executeStep())
+    tickets.push_back({{"id", t.getColumn(0).getInt64()},       {"status", t.getColumn(1).getString()},
+                       {"priority", t.getColumn(2).getString()}, {"reason", t.getColumn(3).getString()},
+                       {"lang", t.getColumn(4).getString()},     {"channel", t.getColumn(5).getString()},
+                       {"category", t.getColumn(6).getString()}, {"summary", t.getColumn(7).getString()},
+                       {"assigned_to", text_or_null(t.getColumn(8))},
+                       {"opened_at", t.getColumn(9).getInt64()},
+                       {"first_response_at", t.getColumn(10).isNull() ? json(nullptr) : json(t.getColumn(10).getInt64())},
+                       {"closed_at", t.getColumn(11).isNull() ? json(nullptr) : json(t.getColumn(11).getInt64())},
+                       {"outcome", text_or_null(t.getColumn(12))}});
+  if (!out.contains("conversation") && messages.empty() && tickets.empty()) return std::nullopt;
+  out["messages"] = messages;
+  out["replies"] = replies;
+  out["tickets"] = tickets;
+  return out.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+bool Store::key_matches() {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT value FROM counters WHERE name = 'key_fingerprint'");
+  if (q.executeStep()) return q.getColumn(0).getInt64() == keyring_.fingerprint();
+  SQLite::Statement r(db_, "INSERT INTO counters (name, value) VALUES ('key_fingerprint', ?)");
+  r.bind(1, keyring_.fingerprint());
+  r.exec();
+  return true;
+}
+
+int Store::rekey(const Keyring& next) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  auto blob = [](const SQLite::Column& c) {
+    return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
+  };
+  struct Moved {
+    std::string from, to, sealed;
+  };
+  std::vector<Moved> moves;
+  {
+    SQLite::Statement q(db_, "SELECT key, channel, address_sealed FROM conversations");
+    while (q.executeStep()) {
+      auto address = keyring_.open(blob(q.getColumn(2)));
+      if (!address) continue;  // unreadable already: left as it is, erased by retention
+      moves.push_back({q.getColumn(0).getString(), next.conversation_key(q.getColumn(1).getString(), *address),
+                       next.seal(*address)});
+    }
+  }
+  for (const auto& m : moves) {
+    SQLite::Statement c(db_, "UPDATE conversations SET key = ?, address_sealed = ? WHERE key = ?");
+    c.bind(1, m.to);
+    c.bind(2, m.sealed.data(), static_cast<int>(m.sealed.size()));
+    c.bind(3, m.from);
+    c.exec();
+    for (const char* sql : {"UPDATE messages SET conv_key = ?1 WHERE conv_key = ?2",
+                            "UPDATE outbox SET conv_key = ?1 WHERE conv_key = ?2",
+                            "UPDATE tickets SET conv_key = ?1 WHERE conv_key = ?2"}) {
+      SQLite::Statement u(db_, sql);
+      u.bind(1, m.to);
+      u.bind(2, m.from);
+      u.exec();
+    }
+  }
+  std::vector<std::pair<int64_t, std::string>> unsent;
+  {
+    SQLite::Statement q(db_, "SELECT id, address_sealed FROM outbox WHERE address_sealed IS NOT NULL");
+    while (q.executeStep())
+      if (auto address = keyring_.open(blob(q.getColumn(1))))
+        unsent.emplace_back(q.getColumn(0).getInt64(), next.seal(*address));
+  }
+  for (const auto& [id, sealed] : unsent) {
+    SQLite::Statement u(db_, "UPDATE outbox SET address_sealed = ? WHERE id = ?");
+    u.bind(1, sealed.data(), static_cast<int>(sealed.size()));
+    u.bind(2, id);
+    u.exec();
+  }
+  SQLite::Statement f(db_, "INSERT INTO counters (name, value) VALUES ('key_fingerprint', ?1)"
+                           " ON CONFLICT (name) DO UPDATE SET value = ?1");
+  f.bind(1, next.fingerprint());
+  f.exec();
+  tx.commit();
+  empty_wal();  // the old sealed addresses are not left in the log
+  return static_cast<int>(moves.size());
+}
+
+int64_t Store::received_before(const std::string& conv_key, int64_t id, int64_t since_ms) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT COUNT(*) FROM messages WHERE conv_key = ? AND id < ? AND received_at > ?");
+  q.bind(1, conv_key);
+  q.bind(2, id);
+  q.bind(3, since_ms);
+  q.executeStep();
+  return q.getColumn(0).getInt64();
 }
 
 std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
@@ -406,7 +572,8 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
     erase_locked(turn.conv_key);
   } else {
     for (int64_t id : turn.processed_ids) {
-      SQLite::Statement q(db_, "UPDATE messages SET processed = 1 WHERE id = ?");
+      SQLite::Statement q(db_, turn.forget_text ? "UPDATE messages SET processed = 1, text = '' WHERE id = ?"
+                                                : "UPDATE messages SET processed = 1 WHERE id = ?");
       q.bind(1, id);
       q.exec();
     }
@@ -475,6 +642,7 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
     ids.push_back(db_.getLastInsertRowid());
   }
   tx.commit();
+  if (turn.erase) empty_wal();
   return ids;
 }
 
@@ -523,7 +691,10 @@ void Store::mark_sent(int64_t id, const std::string& provider_message_id) {
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
                            " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
                            " WHERE id = ?");
-  q.bind(1, provider_message_id);
+  SQLite::Statement channel(db_, "SELECT channel FROM outbox WHERE id = ?");
+  channel.bind(1, id);
+  q.bind(1, channel.executeStep() ? hashed_id(keyring_, channel.getColumn(0).getString(), provider_message_id)
+                                  : provider_message_id);
   q.bind(2, now_ms());
   q.bind(3, id);
   q.exec();
@@ -561,9 +732,9 @@ void Store::mark_held(int64_t id, const std::string& error) {
   q.exec();
 }
 
-void Store::release_stale_claims() {
+int Store::release_stale_claims() {
   std::lock_guard lock(mu_);
-  db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
+  return db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
 }
 
 int64_t Store::next_due_at(const std::string& channel) {

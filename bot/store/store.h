@@ -8,6 +8,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,9 @@
 namespace approdo {
 
 int64_t now_ms();
+
+// Inbound text is kept at most this long (cut on a code point): a 100 KB message is stored as its prefix.
+inline constexpr std::size_t kMaxStoredTextBytes = 4096;
 
 // A received message waiting for (or done with) the dialogue.
 struct StoredInbound {
@@ -57,6 +61,7 @@ struct TurnCommit {
   std::vector<UnmatchedQuestion> unmatched;
   std::vector<std::string> article_views;  // article ids answered in `lang`
   bool erase = false;  // delete everything about the person first; replies are still sent
+  bool forget_text = false;  // the processed messages' text is not kept (a flood that was not answered)
 };
 
 struct OutboxRow {
@@ -116,7 +121,10 @@ class Store {
   void mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error);
   void mark_dead(int64_t id, const std::string& error);
   void mark_held(int64_t id, const std::string& error);  // e.g. WhatsApp 24-hour window: kept for a caseworker
-  void release_stale_claims();  // after a restart: "sending" → "pending"
+  // After a restart: "sending" → "pending". Returns how many rows were mid-send when the last run stopped:
+  // the provider may or may not have accepted them (no provider offers an idempotency key), so they are
+  // sent again and a person may, rarely, get one reply twice rather than never.
+  int release_stale_claims();
   int64_t next_due_at(const std::string& channel);  // 0 when nothing waits
   // Pull delivery (web chat): rows after `after_id` for one conversation, marked sent.
   std::vector<OutboxRow> take_for_conversation(const std::string& conv_key, int64_t after_id);
@@ -142,7 +150,24 @@ class Store {
   int erase_inactive_before(int64_t cutoff_ms);
 
   // Erases everything about one conversation (messages, state, tickets' personal content, outbox).
-  void erase_conversation(const std::string& conv_key);
+  // Returns false when there was nothing to erase. Erased bytes are overwritten in the database file and the
+  // write-ahead log is emptied, so the erased text cannot be read back from the disk either.
+  bool erase_conversation(const std::string& conv_key);
+
+  // An access request: everything kept about one conversation as JSON text (conversation, messages,
+  // tickets, replies; the address opened), or nullopt when there is none.
+  std::optional<std::string> export_conversation(const std::string& conv_key);
+
+  // Whether this store's keys are the ones the database was written with (their fingerprint is recorded on
+  // first use). False means a wrong APPRODO_SECRET_KEY or key file: nothing could be read or found.
+  bool key_matches();
+  // Key rotation: re-keys every conversation (new HMAC key, address sealed again) and every unsent reply
+  // under `next`, in one transaction, and records its fingerprint. Afterwards only a Store opened with `next`
+  // may use the database. Returns how many conversations were re-keyed.
+  int rekey(const Keyring& next);
+
+  // How many messages of `conv_key` arrived after `since_ms` and before message `id` (flood throttling).
+  int64_t received_before(const std::string& conv_key, int64_t id, int64_t since_ms);
 
   // Counts for tests and metrics.
   int64_t count(const std::string& table);
@@ -153,6 +178,7 @@ class Store {
  private:
   void migrate();
   void erase_locked(const std::string& conv_key);
+  void empty_wal();
   OutboxRow read_outbox(SQLite::Statement& q);
 
   const Keyring keyring_;
