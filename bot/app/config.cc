@@ -39,6 +39,10 @@ std::vector<Key> keys() {
       str("api_token", &Config::api_token),
       Key{"http_threads", true, [](Config& c, const std::string& v) { c.http_threads = std::stoi(v); }},
       Key{"retention_days", true, [](Config& c, const std::string& v) { c.retention_days = std::stoi(v); }},
+      Key{"handoff.offer_all_after_minutes", true,
+          [](Config& c, const std::string& v) { c.offer_all_after_minutes = std::stoi(v); }},
+      Key{"handoff.first_response_minutes", true,
+          [](Config& c, const std::string& v) { c.first_response_minutes = std::stoi(v); }},
       Key{"dialogue_threads", true, [](Config& c, const std::string& v) { c.dialogue_threads = std::stoi(v); }},
   };
 #define APPRODO_CH(ch, field) \
@@ -117,6 +121,7 @@ std::string check(const Config& c, const std::string& file) {
   if (c.http_threads < 2 || c.http_threads > 256) return file + ": 'http_threads' must be 2..256";
   if (c.retention_days < 1 || c.retention_days > 3650) return file + ": 'retention_days' must be 1..3650";
   if (c.dialogue_threads < 1 || c.dialogue_threads > 64) return file + ": 'dialogue_threads' must be 1..64";
+  if (c.first_response_minutes < 1) return file + ": 'handoff.first_response_minutes' must be at least 1";
   return {};
 }
 

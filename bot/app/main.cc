@@ -14,6 +14,7 @@
 #include "bot/app/app.h"
 #include "bot/app/channels.h"
 #include "bot/app/config.h"
+#include "bot/app/users_command.h"
 #include "bot/core/language.h"
 #include "bot/delivery/plain_text.h"
 #include "bot/kb/knowledge.h"
@@ -73,6 +74,10 @@ int run_serve(const Config& config) {
   }
   std::fprintf(stderr, "approdo: serving on http://%s:%d/ (knowledge version %d)\n", config.listen_host.c_str(),
                port, app.knowledge().status().version);
+  std::fprintf(stderr, "approdo: caseworker console on http://%s:%d/console/\n", config.listen_host.c_str(), port);
+  if (app.store().user_count() == 0)
+    std::fprintf(stderr, "approdo: no console users yet; add the first admin with\n"
+                         "  build/approdo users add NAME --role admin --languages en,it --config FILE\n");
 
   std::thread signal_thread([&] {
     for (;;) {
@@ -304,6 +309,10 @@ int main(int argc, char** argv) {
   auto* set_webhook = tg->add_subcommand("set-webhook", "register /webhooks/telegram (with the secret) at Telegram");
   add_paths(set_webhook, true);
 
+  auto* users = cli.add_subcommand("users", "console users: add, list, disable, enable, passwd");
+  add_paths(users, true);
+  UsersCommand users_command(*users);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -319,5 +328,6 @@ int main(int argc, char** argv) {
   if (dump->parsed()) return run_kb_dump(*config);
   if (kb_status->parsed()) return run_kb_status(*config);
   if (set_webhook->parsed()) return run_telegram_set_webhook(*config);
+  if (users_command.parsed()) return users_command.run(*config);
   return 2;
 }
