@@ -65,6 +65,12 @@ std::string text_field(const json& body, const char* name, std::size_t max, std:
   return it->get<std::string>();
 }
 
+// A string field, or `fallback` when it is missing or not a string (json::value would throw on a number).
+std::string string_field(const json& body, const char* name, const std::string& fallback = "") {
+  auto it = body.find(name);
+  return it != body.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 std::string cookie_value(const httplib::Request& req, const std::string& name) {
   std::string cookies = req.get_header_value("Cookie");
   std::size_t pos = 0;
@@ -119,7 +125,7 @@ std::optional<ConsoleApi::Caller> ConsoleApi::caller_of(const httplib::Request& 
       UserRecord integration;
       integration.name = "integration";
       integration.role = "caseworker";
-      return Caller{integration, access::Role::kCaseworker, "integration"};
+      return Caller{integration, access::Role::kCaseworker, "integration", true};
     }
     auto found = parts_.store.api_token_user(access::token_digest(token));
     if (!found) return std::nullopt;
@@ -176,7 +182,7 @@ void ConsoleApi::add_session_routes(httplib::Server& svr) {
       return refuse(res, 415, "send the login as application/json");
     auto body = body_object(req, res);
     if (!body) return;
-    std::string name = body->value("name", ""), password = body->value("password", "");
+    std::string name = string_field(*body, "name"), password = string_field(*body, "password");
     if (name.empty() || password.empty() || name.size() > 64 || password.size() > 512)
       return refuse(res, 400, "'name' and 'password' are needed");
     int64_t now = now_ms();
@@ -331,7 +337,7 @@ void ConsoleApi::add_ticket_routes(httplib::Server& svr) {
   // Claim, release, transfer: who may move a ticket. A caseworker moves their own or waiting tickets; an
   // admin (the team lead) may move any.
   auto may_move = [](const Caller& c, const TicketView& t) {
-    return c.role == access::Role::kAdmin || t.assigned_to.empty() || t.assigned_to == c.user.name;
+    return c.role == access::Role::kAdmin || c.integration || t.assigned_to.empty() || t.assigned_to == c.user.name;
   };
 
   svr.Post(R"(/api/v1/tickets/(\d+)/claim)", [=, this](const httplib::Request& req, httplib::Response& res) {
@@ -366,7 +372,7 @@ void ConsoleApi::add_ticket_routes(httplib::Server& svr) {
     auto t = parts_.store.ticket(id_in_path(req));
     if (!t) return refuse(res, 404, "no such ticket");
     if (!may_move(*caller, *t)) return refuse(res, 403, "assigned to " + t->assigned_to + ": only they or an admin may transfer it");
-    auto to = parts_.store.user(body->value("to", ""));
+    auto to = parts_.store.user(string_field(*body, "to"));
     if (!to || to->disabled || !access::allows(access::parse_role(to->role).value_or(access::Role::kEditor),
                                                Permission::kWorkTickets))
       return refuse(res, 400, "'to' must name an active caseworker or admin");
@@ -387,10 +393,10 @@ void ConsoleApi::add_ticket_routes(httplib::Server& svr) {
     if (!t) return refuse(res, 404, "no such ticket");
     if (!may_move(*caller, *t)) return refuse(res, 409, "assigned to " + t->assigned_to + ": ask for a transfer first");
     // An integration may say which of its people wrote; it is recorded, not trusted for access.
-    std::string author = caller->actor == "integration" ? body->value("caseworker", "integration") : caller->user.name;
+    std::string author = caller->integration ? string_field(*body, "caseworker", "integration") : caller->user.name;
     OutboundMessage m{text, {}, t->lang, "caseworker:" + author};
     if (is_rtl_language(m.lang)) m.text = text::isolate_ltr_runs(m.text);
-    auto id = parts_.store.caseworker_reply(t->id, caller->actor == "integration" ? author : caller->user.name, m);
+    auto id = parts_.store.caseworker_reply(t->id, author, m);
     if (!id) return refuse(res, 409, t->conv_key.empty() ? "the person erased their data" : "the ticket is closed");
     parts_.store.audit(caller->actor, "reply", t->id, "outbox " + std::to_string(*id));
     parts_.replies.ring();
@@ -418,10 +424,12 @@ void ConsoleApi::add_ticket_routes(httplib::Server& svr) {
     if (!caller) return;
     auto body = body_object(req, res);
     if (!body) return;
-    auto outcome = handoff::normalize_outcome(body->value("outcome", ""));
+    auto outcome = handoff::normalize_outcome(string_field(*body, "outcome"));
     if (!outcome) return refuse(res, 400, "'outcome' must be one of the outcome categories (GET /api/v1/me)");
     std::string referrals;
-    for (const auto& r : body->value("referrals", json::array())) {
+    json given = body->value("referrals", json::array());
+    if (!given.is_array()) return refuse(res, 400, "'referrals' must list referral kinds (GET /api/v1/me)");
+    for (const auto& r : given) {
       auto kind = r.is_string() ? handoff::normalize_referral(r.get<std::string>()) : std::nullopt;
       if (!kind) return refuse(res, 400, "'referrals' must list referral kinds (GET /api/v1/me)");
       referrals += (referrals.empty() ? "" : ",") + *kind;
@@ -463,9 +471,9 @@ void ConsoleApi::add_admin_routes(httplib::Server& svr) {
     auto body = body_object(req, res);
     if (!body) return;
     UserRecord u;
-    u.name = body->value("name", "");
-    u.role = body->value("role", "");
-    std::string password = body->value("password", "");
+    u.name = string_field(*body, "name");
+    u.role = string_field(*body, "role");
+    std::string password = string_field(*body, "password");
     if (u.name.empty() || u.name.size() > 64 || !text::is_valid_utf8(u.name))
       return refuse(res, 400, "'name' must be 1-64 bytes of UTF-8");
     if (!access::parse_role(u.role)) return refuse(res, 400, "'role' must be caseworker, editor or admin");
@@ -504,7 +512,7 @@ void ConsoleApi::add_admin_routes(httplib::Server& svr) {
     if (!body) return;
     std::string error, label = text_field(*body, "label", 100, &error);
     if (!error.empty()) return refuse(res, 400, error);
-    auto user = parts_.store.user(body->value("user", ""));
+    auto user = parts_.store.user(string_field(*body, "user"));
     if (!user || user->disabled) return refuse(res, 400, "'user' must name an active user (the token acts as them)");
     std::string token = access::new_secret_token();
     int64_t id = parts_.store.add_api_token(access::token_digest(token), user->id, label);

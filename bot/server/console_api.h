@@ -33,6 +33,7 @@ class ConsoleApi {
     UserRecord user;
     access::Role role = access::Role::kCaseworker;
     std::string actor;  // for the audit log: the user's name, or "integration"
+    bool integration = false;  // the configured api_token: a system acting for its own people
   };
 
  private:
