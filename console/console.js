@@ -182,11 +182,11 @@ function renderTicket() {
     ...meta(t("lang"), tk.lang), ...meta(t("channel"), tk.channel), ...meta(t("reason"), t("reason_" + tk.reason)),
     ...meta(t("category"), tk.category || "—"), ...meta(t("opened"), when(tk.opened_at)),
     ...meta(t("waited"), duration(tk.waited_ms) + (tk.overdue ? " · " + t("overdue") : ""), tk.overdue ? "alert" : ""),
-    ...meta(t("assigned_to"), tk.assigned_to || t("nobody")), ...meta("", t(tk.status)));
+    ...meta(t("assigned_to"), tk.assigned_to || t("nobody")), ...meta(t("status"), t(tk.status)));
   const open = tk.status !== "closed";
   $("claim").hidden = !(open && tk.status === "waiting");
   $("release").hidden = !(open && tk.status === "assigned");
-  $("transfer-to").replaceChildren(...state.colleagues.filter((c) => c.name !== tk.assigned_to)
+  $("transfer-to").replaceChildren(...state.colleagues.filter((c) => c.name !== tk.assigned_to && c.name !== state.me.user.name)
     .map((c) => el("option", { value: c.name, text: c.name + (c.languages.length ? " (" + c.languages.join(", ") + ")" : "") })));
   $("transfer").disabled = !open || $("transfer-to").options.length === 0;
   $("window-warning").hidden = !tk.reply_window_closed;
