@@ -290,8 +290,11 @@ void ConsoleApi::add_ticket_routes(httplib::Server& svr) {
     int64_t now = now_ms();
     json list = json::array();
     json counts{{"total", 0}, {"waiting", 0}, {"assigned", 0}, {"urgent", 0}, {"mine", 0}, {"overdue", 0}};
+    // An admin leads the team: the whole queue, whatever the languages.
+    const std::vector<std::string> no_languages;
+    const auto& languages = caller->role == access::Role::kAdmin ? no_languages : caller->user.languages;
     for (const auto& t : parts_.store.open_tickets()) {  // urgent first, then the longest wait
-      if (!handoff::offered_to(t, caller->user.languages, routing_, now)) continue;
+      if (!handoff::offered_to(t, languages, routing_, now)) continue;
       counts["total"] = counts["total"].get<int>() + 1;
       counts[t.status] = counts[t.status].get<int>() + 1;
       if (t.priority == "urgent") counts["urgent"] = counts["urgent"].get<int>() + 1;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <variant>
@@ -251,14 +252,18 @@ std::vector<HistoryEntry> Store::history(const std::string& conv_key, int limit)
 
 std::string Store::console_revision() {
   std::lock_guard lock(mu_);
+  // Not the audit log: viewing a ticket is audited, and a view must not wake every console (which would view
+  // again, and so on).
   SQLite::Statement q(db_,
                       "SELECT (SELECT COALESCE(MAX(id), 0) FROM messages), (SELECT COALESCE(MAX(updated_at), 0) FROM outbox),"
                       " (SELECT COUNT(*) FROM outbox), (SELECT COALESCE(MAX(id), 0) FROM ticket_notes),"
-                      " (SELECT COALESCE(MAX(id), 0) FROM audit)");
+                      " (SELECT COUNT(*) FROM tickets WHERE status = 'closed'),"
+                      " (SELECT COALESCE(group_concat(id || status || priority || COALESCE(assigned_to, '') || ':'"
+                      "   || COALESCE(first_response_at, 0), ','), '') FROM tickets WHERE status IN ('waiting', 'assigned'))");
   q.executeStep();
   std::string rev;
   for (int i = 0; i < 5; ++i) rev += std::to_string(q.getColumn(i).getInt64()) + ".";
-  return rev;
+  return rev + std::to_string(std::hash<std::string>{}(q.getColumn(5).getString()));
 }
 
 void Store::audit(const std::string& actor, const std::string& action, int64_t ticket_id, const std::string& detail) {

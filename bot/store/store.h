@@ -239,7 +239,8 @@ class Store {
   std::vector<TicketNote> notes(int64_t ticket_id);
   // The whole conversation behind a ticket, oldest first (at most `limit` newest entries).
   std::vector<HistoryEntry> history(const std::string& conv_key, int limit);
-  // Changes whenever anything the console shows may have changed (messages, replies, delivery, notes, tickets).
+  // Changes whenever anything the console shows may have changed (messages, replies, delivery, notes, open
+  // tickets' state and assignment, closings) — and not when someone merely looked.
   std::string console_revision();
 
   void audit(const std::string& actor, const std::string& action, int64_t ticket_id, const std::string& detail);
