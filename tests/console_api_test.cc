@@ -332,6 +332,36 @@ TEST_CASE("console tickets: live updates over Server-Sent Events") {
   CHECK(store.console_revision() != revision);
 }
 
+TEST_CASE("console tickets: live streams hold at most a quarter of the HTTP threads; more are told to poll") {
+  Config config;
+  config.http_threads = 8;  // two streams
+  Desk desk(config);
+  std::atomic<bool> stop{false};
+  std::atomic<int> open{0};
+  std::vector<std::thread> streams;
+  for (int i = 0; i < 2; ++i)
+    streams.emplace_back([&] {
+      httplib::Client c = desk.bot.client();
+      bool counted = false;
+      c.Get("/api/v1/events", {{"Cookie", desk.carla.cookie()}}, [&](const char*, std::size_t) {
+        if (!counted) ++open;
+        counted = true;
+        return !stop;
+      });
+    });
+  for (int i = 0; i < 300 && open < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(open == 2);
+  auto third = desk.farid.get("/api/v1/events");
+  CHECK(third.status == 503);
+  CHECK(desk.farid.get("/api/v1/tickets").status == 200);  // the rest of the server is not starved
+  stop = true;
+  // Each reader stops at the next chunk: a change wakes both streams.
+  REQUIRE(desk.carla.post("/api/v1/tickets/999999/notes", {{"text", "x"}}).status == 404);
+  WebChatUser person(desk.bot, std::string(32, '9'));
+  REQUIRE(person.send("hello") == 202);
+  for (auto& t : streams) t.join();
+}
+
 TEST_CASE("console tickets: a person's erasure removes the conversation and the notes, not the ticket") {
   Desk desk(with_routing(0));
   WebChatUser person(desk.bot, std::string(32, '8'));
