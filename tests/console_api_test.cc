@@ -362,6 +362,28 @@ TEST_CASE("console tickets: live streams hold at most a quarter of the HTTP thre
   for (auto& t : streams) t.join();
 }
 
+TEST_CASE("console tickets: stopping the server ends live streams instead of waiting for them") {
+  auto desk = std::make_unique<Desk>();
+  std::atomic<bool> streaming{false};
+  bool ended_cleanly = false;
+  std::thread reader([&, cookie = desk->carla.cookie(), port = desk->bot.port()] {
+    httplib::Client c("127.0.0.1", port);
+    auto r = c.Get("/api/v1/events", {{"Cookie", cookie}}, [&](const char*, std::size_t) {
+      streaming = true;
+      return true;
+    });
+    ended_cleanly = r && r->status == 200;
+  });
+  for (int i = 0; i < 300 && !streaming; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(streaming);
+  auto t0 = std::chrono::steady_clock::now();
+  desk.reset();  // stops the server
+  reader.join();
+  // Ended by the stop, not by the stream's 50-second lifetime.
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(30));
+  CHECK(ended_cleanly);
+}
+
 TEST_CASE("console tickets: a person's erasure removes the conversation and the notes, not the ticket") {
   Desk desk(with_routing(0));
   WebChatUser person(desk.bot, std::string(32, '8'));

@@ -574,7 +574,7 @@ void ConsoleApi::add_event_stream(httplib::Server& svr) {
     res.set_chunked_content_provider(
         "text/event-stream",
         [this, deadline, last_write, revision](std::size_t, httplib::DataSink& sink) mutable {
-          if (std::chrono::steady_clock::now() >= deadline || !sink.is_writable()) {
+          if (ending_ || std::chrono::steady_clock::now() >= deadline || !sink.is_writable()) {
             sink.done();
             return true;
           }

@@ -27,6 +27,8 @@ class ConsoleApi {
  public:
   explicit ConsoleApi(const ServerParts& parts);
   void add_routes(httplib::Server& svr);
+  // Ends the live event streams within a second, so that stopping the server does not wait for them.
+  void end_streams() { ending_ = true; }
 
   // Who is calling, once authenticated.
   struct Caller {
@@ -51,6 +53,7 @@ class ConsoleApi {
   handoff::RoutingPolicy routing_;
   access::LoginThrottle throttle_;
   std::atomic<int> event_streams_{0};
+  std::atomic<bool> ending_{false};
 };
 
 }  // namespace approdo::server

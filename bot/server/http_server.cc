@@ -78,6 +78,7 @@ void HttpServer::run() { http_->listen_after_bind(); }
 void HttpServer::stop() {
   // stop() before the listener runs would be lost (cpp-httplib #1371): wait until it runs.
   for (int i = 0; i < 500 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  console_->end_streams();
   http_->stop();
 }
 
