@@ -23,6 +23,7 @@ build: bootstrap
 
 run: build
 	@mkdir -p var
+	@echo "console: http://127.0.0.1:8080/console/ (first admin: $(BUILD)/approdo users add NAME --role admin --config deploy/approdo.dev.yaml)"
 	$(BUILD)/approdo serve --config deploy/approdo.dev.yaml
 
 chat: build

@@ -107,5 +107,43 @@ TEST_CASE("serve stops cleanly on SIGTERM") {
   CHECK(text.find("approdo: stopped") != std::string::npos);
 }
 
+TEST_CASE("approdo users: add, list, passwd, disable; passwords from stdin, checked, stored as Argon2id") {
+  testing::ScratchDir dir;
+  auto config = dir.write("approdo.yaml", "data_dir: " + dir.file("var") + "\n");
+  auto add = run("users add giulia --role admin --languages fa,ps --config " + config, "a long password\n");
+  CHECK(add.exit_code == 0);
+  CHECK(add.output.find("added giulia (admin)") != std::string::npos);
+  CHECK(add.output.find("a long password") == std::string::npos);
+  auto again = run("users add giulia --config " + config, "a long password\n");
+  CHECK(again.exit_code == 1);
+  CHECK(again.output.find("a user 'giulia' exists already") != std::string::npos);
+  auto weak = run("users add marco --config " + config, "short\n");
+  CHECK(weak.exit_code == 1);
+  CHECK(weak.output.find("the password must have at least 10 characters") != std::string::npos);
+  CHECK(run("users add marco --languages xx --config " + config, "a long password\n").exit_code == 1);
+  CHECK(run("users add marco --role root --config " + config, "a long password\n").exit_code == 2);
+  CHECK(run("users add marco --config " + config, "another long one\n").exit_code == 0);
+
+  auto list = run("users list --config " + config);
+  CHECK(list.exit_code == 0);
+  CHECK(list.output.find("giulia                   admin       fa,ps                active") != std::string::npos);
+  CHECK(list.output.find("marco                    caseworker                       active") != std::string::npos);
+
+  CHECK(run("users passwd marco --config " + config, "a new long password\n").exit_code == 0);
+  CHECK(run("users passwd nobody --config " + config, "a new long password\n").exit_code == 1);
+  CHECK(run("users disable marco --config " + config).exit_code == 0);
+  CHECK(run("users list --config " + config).output.find("disabled") != std::string::npos);
+  CHECK(run("users disable nobody --config " + config).exit_code == 1);
+
+  // What is stored: an Argon2id hash, never the password.
+  FILE* db = popen(("sqlite3 " + dir.file("var") + "/approdo.db \"SELECT password_hash FROM users WHERE name = 'marco'\"").c_str(), "r");
+  REQUIRE(db);
+  char buf[256] = {};
+  std::string hash(buf, fread(buf, 1, sizeof buf - 1, db));
+  pclose(db);
+  CHECK(hash.rfind("$argon2id$v=19$", 0) == 0);
+  CHECK(hash.find("a new long password") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace approdo

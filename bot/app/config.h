@@ -39,7 +39,9 @@ struct Config {
   int dialogue_threads = 2;        // dialogue workers; a conversation always runs on the same one
   int retention_days = 90;         // conversations inactive this long are erased (see privacy-your-data)
   int flood_per_minute = 20;       // messages from one conversation answered per minute; beyond: read, not answered
-  std::string api_token;           // bearer token for /api/v1 (caseworker API); empty = API off
+  std::string api_token;           // bearer token for /api/v1 integrations (acts as a caseworker); empty = none
+  int offer_all_after_minutes = 10;  // a waiting ticket goes to every caseworker, not only its language's, after this
+  int first_response_minutes = 60;   // SLA: a ticket without a first response after this is overdue
   int content_check_ms = 2000;     // how often content/ and locales/ are checked for edits (not a YAML key)
   TelegramConfig telegram;
   WhatsAppConfig whatsapp;

@@ -15,6 +15,7 @@
 #include "bot/app/app.h"
 #include "bot/app/channels.h"
 #include "bot/app/config.h"
+#include "bot/app/users_command.h"
 #include "bot/core/language.h"
 #include "bot/delivery/plain_text.h"
 #include "bot/kb/knowledge.h"
@@ -74,6 +75,10 @@ int run_serve(const Config& config) {
   }
   std::fprintf(stderr, "approdo: serving on http://%s:%d/ (knowledge version %d)\n", config.listen_host.c_str(),
                port, app.knowledge().status().version);
+  std::fprintf(stderr, "approdo: caseworker console on http://%s:%d/console/\n", config.listen_host.c_str(), port);
+  if (app.store().user_count() == 0)
+    std::fprintf(stderr, "approdo: no console users yet; add the first admin with\n"
+                         "  build/approdo users add NAME --role admin --languages en,it --config FILE\n");
 
   std::thread signal_thread([&] {
     for (;;) {
@@ -412,6 +417,9 @@ int main(int argc, char** argv) {
     sub->add_option("--address", admin_address, "chat id, phone number (as the provider sends it) or web session")
         ->required();
   }
+  auto* users = cli.add_subcommand("users", "console users: add, list, disable, enable, passwd");
+  add_paths(users, true);
+  UsersCommand users_command(*users);
 
   try {
     cli.parse(argc, argv);
@@ -431,5 +439,6 @@ int main(int argc, char** argv) {
   if (admin_erase->parsed() || admin_export->parsed())
     return run_admin(*config, admin_erase->parsed(), admin_channel, admin_address);
   if (rotate->parsed()) return run_rotate_key(*config);
+  if (users_command.parsed()) return users_command.run(*config);
   return 2;
 }

@@ -181,7 +181,10 @@ class TurnBuilder {
       say_key("handoff_waiting");
       return;
     }
-    turn_.ticket = TicketRequest{reason, "normal", lang_or_default(), "", "", summary};
+    // The topic, for the caseworker: the section of the last article the person read, else of the menu shown.
+    std::string topic = turn_.state.category;
+    if (const Article* a = kb_.content->find(turn_.state.article)) topic = a->category;
+    turn_.ticket = TicketRequest{reason, "normal", lang_or_default(), "", topic, summary};
     std::string text = kb_.locales->plural(lang_or_default(), "handoff_opened", "position", desk_.waiting_tickets);
     if (!desk_.open_now) text += "\n" + t("handoff_closed_hours", {{"hours", t("opening_hours")}});
     say(text, "locale:handoff_opened");

@@ -229,6 +229,8 @@ std::optional<ConversationRecord> Store::load_conversation(const std::string& co
 
 void Store::erase_locked(const std::string& conv_key) {
   for (const char* sql : {"DELETE FROM messages WHERE conv_key = ?", "DELETE FROM outbox WHERE conv_key = ?",
+                          // caseworkers' notes are about the person: they go too (audit rows name no one)
+                          "DELETE FROM ticket_notes WHERE ticket_id IN (SELECT id FROM tickets WHERE conv_key = ?)",
                           "UPDATE tickets SET conv_key = NULL, summary = '' WHERE conv_key = ?",
                           "DELETE FROM conversations WHERE key = ?"}) {
     SQLite::Statement q(db_, sql);
@@ -260,12 +262,16 @@ TicketView read_ticket(SQLite::Statement& q) {
   t.summary = q.getColumn(8).getString();
   t.assigned_to = q.getColumn(9).isNull() ? "" : q.getColumn(9).getString();
   t.opened_at = q.getColumn(10).getInt64();
+  t.first_response_at = q.getColumn(11).isNull() ? 0 : q.getColumn(11).getInt64();
+  t.closed_at = q.getColumn(12).isNull() ? 0 : q.getColumn(12).getInt64();
+  t.outcome = q.getColumn(13).isNull() ? "" : q.getColumn(13).getString();
+  t.referrals = q.getColumn(14).isNull() ? "" : q.getColumn(14).getString();
   return t;
 }
 
 constexpr const char* kTicketColumns =
-    "SELECT id, conv_key, status, priority, reason, lang, channel, category, summary, assigned_to, opened_at"
-    " FROM tickets";
+    "SELECT id, conv_key, status, priority, reason, lang, channel, category, summary, assigned_to, opened_at,"
+    " first_response_at, closed_at, outcome, referrals FROM tickets";
 
 }  // namespace
 
@@ -323,7 +329,8 @@ std::optional<int64_t> Store::caseworker_reply(int64_t ticket_id, const std::str
   return id;
 }
 
-bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing) {
+bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
+                         const std::string& referrals) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   int64_t now = now_ms();
@@ -331,10 +338,11 @@ bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const Ou
   t.bind(1, ticket_id);
   if (!t.executeStep()) return false;
   std::string conv_key = t.getColumn(0).isNull() ? "" : t.getColumn(0).getString();
-  SQLite::Statement u(db_, "UPDATE tickets SET status = 'closed', closed_at = ?, outcome = ? WHERE id = ?");
+  SQLite::Statement u(db_, "UPDATE tickets SET status = 'closed', closed_at = ?, outcome = ?, referrals = ? WHERE id = ?");
   u.bind(1, now);
   u.bind(2, outcome);
-  u.bind(3, ticket_id);
+  u.bind(3, referrals);
+  u.bind(4, ticket_id);
   u.exec();
   if (!conv_key.empty()) {
     SQLite::Statement c(db_, "SELECT address_sealed, channel, status FROM conversations WHERE key = ?");

@@ -84,6 +84,63 @@ struct TicketView {
   int64_t id = 0;
   std::string conv_key, status, priority, reason, lang, channel, category, summary, assigned_to;
   int64_t opened_at = 0;
+  int64_t first_response_at = 0, closed_at = 0;  // 0: not yet
+  std::string outcome, referrals;                // set when closed; referrals comma-separated
+};
+
+// People who use the caseworker console (see bot/access/role.h for what each role may do).
+struct UserRecord {
+  int64_t id = 0;
+  std::string name, role;
+  std::vector<std::string> languages;
+  std::string password_hash;
+  bool disabled = false;
+  int64_t created_at = 0;
+};
+
+// A logged-in browser: its user and the CSRF token its page must send with every change.
+struct SessionRecord {
+  UserRecord user;
+  std::string csrf;
+  int64_t expires_at = 0;
+};
+
+struct ApiTokenRecord {
+  int64_t id = 0;
+  std::string user, label;
+  int64_t created_at = 0;
+  bool revoked = false;
+};
+
+struct TicketNote {
+  int64_t id = 0;
+  std::string author, text;
+  int64_t created_at = 0;
+};
+
+// One line of a conversation as the console shows it: what the person wrote ("in") or what went to them
+// ("out": the bot's replies with their source, e.g. "article:asylum-appeal", or a caseworker's) with its
+// delivery state.
+struct HistoryEntry {
+  std::string direction;  // "in" or "out"
+  int64_t id = 0;         // message id or outbox id
+  int64_t at = 0;
+  std::string kind;       // in: text, choice, media
+  std::string text, source;
+  std::string status, delivery, error;  // out only
+};
+
+struct AuditEntry {
+  int64_t id = 0, at = 0;
+  std::string actor, action;
+  int64_t ticket_id = 0;  // 0: not about a ticket
+  std::string detail;
+};
+
+// Anonymous counts of closed cases, for monitoring how children's rights are respected.
+struct CaseStats {
+  std::vector<std::pair<std::string, int64_t>> outcomes, referrals;
+  int64_t closed = 0;
 };
 
 struct RecordResult {
@@ -139,7 +196,8 @@ class Store {
   std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker, const OutboundMessage& m);
   // Closes the ticket with an outcome, gives the conversation back to the bot and queues `closing` (what the
   // bot tells the person). False when the ticket is not open.
-  bool close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing);
+  bool close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
+                    const std::string& referrals = "");
 
   // Tickets waiting for a caseworker (not yet picked up), and whether `conv_key` has one open.
   int waiting_tickets();
@@ -174,6 +232,45 @@ class Store {
   int64_t outbox_with_status(const std::string& status);  // e.g. "dead": replies that could not be delivered
 
   const Keyring& keyring() const { return keyring_; }
+
+  // ---- The caseworker console (bot/store/console_store.cc) ----
+  // Users. add_user returns false when the name is taken.
+  bool add_user(const UserRecord& user);
+  std::optional<UserRecord> user(const std::string& name);
+  std::vector<UserRecord> users();
+  int64_t user_count();
+  // Disabling also ends the user's sessions and revokes their API tokens. False when there is no such user.
+  bool set_user_disabled(const std::string& name, bool disabled);
+  bool set_password_hash(const std::string& name, const std::string& password_hash);  // ends sessions too
+
+  // Sessions, keyed by the digest of the cookie (see bot/access/secret_token.h). A session of a disabled
+  // user, or an expired one, is not found.
+  void add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf, int64_t expires_at);
+  std::optional<SessionRecord> session(const std::string& token_digest, int64_t now_ms);
+  void end_session(const std::string& token_digest);
+
+  // API tokens for integrations, acting as their user.
+  int64_t add_api_token(const std::string& token_digest, int64_t user_id, const std::string& label);
+  std::optional<std::pair<UserRecord, ApiTokenRecord>> api_token_user(const std::string& token_digest);
+  std::vector<ApiTokenRecord> api_tokens();
+  bool revoke_api_token(int64_t id);
+
+  // Ticket work. Each returns false when the ticket is not in a state that allows it (closed, or not
+  // waiting for claim); the caller checks who may do what.
+  bool claim_ticket(int64_t ticket_id, const std::string& user);      // waiting → assigned to user
+  bool release_ticket(int64_t ticket_id);                             // assigned → waiting
+  bool transfer_ticket(int64_t ticket_id, const std::string& to_user);  // open → assigned to to_user
+  int64_t add_note(int64_t ticket_id, const std::string& author, const std::string& text);
+  std::vector<TicketNote> notes(int64_t ticket_id);
+  // The whole conversation behind a ticket, oldest first (at most `limit` newest entries).
+  std::vector<HistoryEntry> history(const std::string& conv_key, int limit);
+  // Changes whenever anything the console shows may have changed (messages, replies, delivery, notes, open
+  // tickets' state and assignment, closings) — and not when someone merely looked.
+  std::string console_revision();
+
+  void audit(const std::string& actor, const std::string& action, int64_t ticket_id, const std::string& detail);
+  std::vector<AuditEntry> audit_log(int64_t ticket_id, int limit);  // ticket_id 0: every entry
+  CaseStats case_stats();
 
  private:
   void migrate();
