@@ -141,7 +141,7 @@ PhaseResult run_approdo(const std::string& binary, const std::string& source, co
   // left undelivered.
   auto m = server.metrics();
   auto recorded = static_cast<int64_t>(m["approdo_inbound_recorded_total"]);
-  if (recorded != p.load.posted_ok)
+  if (recorded < p.load.posted_ok)
     p.check += " recorded " + std::to_string(recorded) + " of " + std::to_string(p.load.posted_ok) + " acknowledged;";
   if (p.lost == 0 && static_cast<int64_t>(m["approdo_turns_total"]) != recorded)
     p.check += " handled " + std::to_string(static_cast<int64_t>(m["approdo_turns_total"])) + ";";
@@ -231,7 +231,10 @@ int main(int argc, char** argv) {
   row("  ack ms p50/p99/max", latency(ack.load.acks), latency(ceiling.load.acks), "");
   row("whole trips/s, open loop at " + fmt("%.0f", rate) + "/s", fmt("%.0f", trip.trip_rate), "-",
       ratio(trip.trip_rate));
-  row("  acknowledged/s (failed)", fmt("%.0f", trip.load.rate()) + " (" + std::to_string(trip.load.failed) + ")", "", "");
+  row("  acknowledged/s (failed, not sent in time)",
+      fmt("%.0f", trip.load.rate()) + " (" + std::to_string(trip.load.failed) + ", " + std::to_string(trip.load.unsent) +
+          ")",
+      "", "");
   row("  lost (acknowledged, never answered)", std::to_string(trip.lost), "", "");
   row("  trip ms p50/p99/max", latency(trip.trips), "", "");
   row("  ack ms p50/p99/max", latency(trip.load.acks), "", "");
@@ -256,7 +259,8 @@ int main(int argc, char** argv) {
   std::printf("\n  targets (issue #10):\n");
   auto target = [](bool met, const std::string& what) { std::printf("    [%s] %s\n", met ? "met" : "NOT met", what.c_str()); };
   target(ack.load.rate() >= 0.5 * top, "acknowledged/s >= 50% of bare HTTP");
-  target(trip.trip_rate >= 5000 && trip.lost == 0, "whole trips >= 5,000/s sustained, nothing lost");
+  target(trip.trip_rate >= 5000 && trip.lost == 0 && trip.load.unsent == 0,
+         "whole trips >= 5,000/s sustained, nothing lost");
   target(easy.trips.quantile_ms(0.99) <= 50 && easy.lost == 0, "at half load: whole-trip p99 <= 50 ms");
   target(easy.load.acks.quantile_ms(0.99) <= 10, "at half load: acknowledgement p99 <= 10 ms");
   target(std::max({ack.peak_rss_mib, trip.peak_rss_mib, easy.peak_rss_mib}) <= 150, "server memory <= 150 MB");

@@ -10,7 +10,9 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -30,7 +32,8 @@ struct LoadShape {
 };
 
 struct LoadResult {
-  int64_t acknowledged = 0;  // 200 answers within the measured window
+  int64_t acknowledged = 0;  // 200 answers that arrived within the measured window
+  int64_t unsent = 0;        // open loop: requests that fell due but could not be sent before the end
   int64_t failed = 0;        // anything else (errors, refusals, no answer)
   int64_t posted_ok = 0;     // 200 answers in the whole run, warm-up included
   double seconds = 0;        // the measured window
@@ -60,6 +63,11 @@ inline LoadResult run_load(int port, const Webhooks& webhooks, Conversations& pe
           int64_t i = next++;
           due = start + static_cast<int64_t>(static_cast<double>(i) * 1e9 / shape.rate);
           if (due >= end) break;
+          if (steady_ns() >= end) {  // too far behind: what is still due is not sent
+            r.unsent += (end - due) * static_cast<int64_t>(shape.rate) / 1'000'000'000 + 1;
+            next = INT64_MAX / 2;
+            break;
+          }
           int64_t wait = due - steady_ns();
           if (wait > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
         } else if (due >= end) {
@@ -72,12 +80,12 @@ inline LoadResult run_load(int port, const Webhooks& webhooks, Conversations& pe
         bool ok = res && res->status == 200;
         if (!ok) people.abandoned(turn.person);
         r.posted_ok += ok;
+        if (ok && done >= measure_from && done < end) ++r.acknowledged;
         if (due < measure_from || due >= end) continue;
         if (!ok) {
           ++r.failed;
           continue;
         }
-        ++r.acknowledged;
         r.acks.add(done - due);
       }
     });
@@ -89,6 +97,7 @@ inline LoadResult run_load(int port, const Webhooks& webhooks, Conversations& pe
     total.acknowledged += r.acknowledged;
     total.failed += r.failed;
     total.posted_ok += r.posted_ok;
+    total.unsent = std::max(total.unsent, r.unsent);  // every thread that stops early sees the same rest
     total.acks.merge(r.acks);
   }
   return total;

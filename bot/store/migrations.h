@@ -7,7 +7,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -115,6 +115,12 @@ ALTER TABLE outbox_v2 RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
 CREATE INDEX outbox_conv ON outbox (conv_key, id);
 CREATE INDEX outbox_provider ON outbox (channel, provider_msg_id);
+)SQL",
+    // 3: indexes for the hot paths under load (bench/load): a conversation's open ticket (checked on every
+    // turn) without scanning the queue, and the sender's claim walking pending replies oldest first.
+    R"SQL(
+CREATE INDEX tickets_conv ON tickets (conv_key, status);
+CREATE INDEX outbox_pending ON outbox (channel, status, id);
 )SQL",
 };
 

@@ -71,6 +71,7 @@ Store::Store(const std::string& path, const Keyring& keyring)
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
+  db_.exec("PRAGMA cache_size=-16384");  // 16 MiB of pages (default 2): the hot indexes stay in memory
   migrate();
 }
 
@@ -99,10 +100,68 @@ void Store::migrate() {
   }
 }
 
+// Group commit, as LevelDB's DBImpl::Write does it: callers queue; the one at the front commits everything
+// queued behind it in one transaction and wakes the others with their results. No extra thread, and a
+// caller returns only once its messages are committed.
+struct Store::InboundWriter {
+  const std::vector<InboundMessage>* messages;
+  RecordResult result;
+  std::exception_ptr error;
+  bool done = false;
+  std::condition_variable cv;
+};
+
 RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) {
-  RecordResult r;
+  InboundWriter self{&messages, {}, nullptr, false, {}};
+  std::unique_lock queue_lock(writers_mu_);
+  writers_.push_back(&self);
+  self.cv.wait(queue_lock, [&] { return self.done || writers_.front() == &self; });
+  if (!self.done) {
+    constexpr std::size_t kMaxBatch = 512;
+    std::vector<InboundWriter*> batch(writers_.begin(),
+                                      writers_.begin() + static_cast<long>(std::min(writers_.size(), kMaxBatch)));
+    queue_lock.unlock();
+    commit_inbound(batch);
+    queue_lock.lock();
+    for (InboundWriter* w : batch) {
+      writers_.pop_front();
+      w->done = true;
+      if (w != &self) w->cv.notify_one();
+    }
+    if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next batch's leader
+  }
+  if (self.error) std::rethrow_exception(self.error);
+  return std::move(self.result);
+}
+
+void Store::commit_inbound(const std::vector<InboundWriter*>& batch) {
   std::lock_guard lock(mu_);
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  try {
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (InboundWriter* w : batch) w->result = record_locked(*w->messages);
+    tx.commit();
+    return;
+  } catch (const std::exception&) {
+    if (batch.size() == 1) {
+      batch[0]->error = std::current_exception();
+      return;
+    }
+  }
+  // The batch failed as a whole: each webhook alone, so one that cannot be saved does not fail the others.
+  for (InboundWriter* w : batch) {
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      w->result = record_locked(*w->messages);
+      tx.commit();
+    } catch (const std::exception&) {
+      w->result = {};
+      w->error = std::current_exception();
+    }
+  }
+}
+
+RecordResult Store::record_locked(const std::vector<InboundMessage>& messages) {
+  RecordResult r;
   int64_t now = now_ms();
   for (const auto& m : messages) {
     if (m.kind == InboundMessage::Kind::kStatus) {
@@ -164,7 +223,6 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
     conv.exec();
     if (std::find(r.conv_keys.begin(), r.conv_keys.end(), key) == r.conv_keys.end()) r.conv_keys.push_back(key);
   }
-  tx.commit();
   return r;
 }
 
@@ -499,12 +557,14 @@ std::vector<OutboxRow> Store::claim_due(const std::string& channel, int limit) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<OutboxRow> out;
-  // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order).
+  // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order). Walks the
+  // pending rows oldest first and stops at `limit`, so a claim costs the same however long the backlog.
   SQLite::Statement q(db_,
                       "SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
-                      " FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE channel = ?1"
-                      "   AND status IN ('pending', 'sending') GROUP BY conv_key) f ON f.id = o.id"
-                      " WHERE o.status = 'pending' AND o.next_attempt_at <= ?2 ORDER BY o.id LIMIT ?3");
+                      " FROM outbox o INDEXED BY outbox_pending WHERE o.channel = ?1 AND o.status = 'pending'"
+                      " AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conv_key = o.conv_key"
+                      "   AND p.id < o.id AND p.status IN ('pending', 'sending'))"
+                      " ORDER BY o.id LIMIT ?3");
   q.bind(1, channel);
   q.bind(2, now_ms());
   q.bind(3, limit);

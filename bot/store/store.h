@@ -8,7 +8,10 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -99,8 +102,10 @@ class Store {
   int current_version();
   bool integrity_ok();
 
-  // Records messages from one webhook in one transaction. Duplicates (same channel + provider id) are
-  // skipped; status updates are applied to the outbox; blocked/unblocked update the conversation.
+  // Records messages from one webhook; returns once they are committed. Concurrent calls are committed
+  // together (group commit: one transaction for many webhooks; if it fails, each webhook alone). Duplicates
+  // (same channel + provider id) are skipped; status updates are applied to the outbox; blocked/unblocked
+  // update the conversation.
   RecordResult record_inbound(const std::vector<InboundMessage>& messages);
 
   std::vector<std::string> conversations_with_pending();
@@ -151,11 +156,16 @@ class Store {
   const Keyring& keyring() const { return keyring_; }
 
  private:
+  struct InboundWriter;  // one caller of record_inbound waiting in the group-commit queue
   void migrate();
+  void commit_inbound(const std::vector<InboundWriter*>& batch);
+  RecordResult record_locked(const std::vector<InboundMessage>& messages);
   void erase_locked(const std::string& conv_key);
   OutboxRow read_outbox(SQLite::Statement& q);
 
   const Keyring keyring_;
+  std::mutex writers_mu_;               // guards writers_ only; never held while waiting for the database
+  std::deque<InboundWriter*> writers_;  // record_inbound callers, the front one commits for the queue
   std::mutex mu_;
   SQLite::Database db_;  // declared before statements (they must die first)
 };
