@@ -15,6 +15,8 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -156,6 +158,32 @@ class Store {
   const Keyring& keyring() const { return keyring_; }
 
  private:
+  // A statement prepared once and kept for the connection's life (parsing SQL cost more than running it on
+  // the hot paths). Reset when the handle goes out of scope, so no read snapshot stays open. Caller holds mu_.
+  class Reused {
+   public:
+    explicit Reused(SQLite::Statement& s) : s_(s) {}
+    ~Reused() {
+      s_.tryReset();
+      try {
+        s_.clearBindings();
+      } catch (const std::exception&) {  // cannot fail on a reset statement; never throw from here
+      }
+    }
+    Reused(const Reused&) = delete;
+    Reused& operator=(const Reused&) = delete;
+    template <class... Args>
+    void bind(Args&&... args) { s_.bind(std::forward<Args>(args)...); }
+    int exec() { return s_.exec(); }
+    bool executeStep() { return s_.executeStep(); }
+    SQLite::Column getColumn(int i) const { return s_.getColumn(i); }
+    SQLite::Statement& statement() { return s_; }
+
+   private:
+    SQLite::Statement& s_;
+  };
+  Reused reuse(std::string_view sql);  // `sql` must be a string literal (it is the cache key)
+
   struct InboundWriter;  // one caller of record_inbound waiting in the group-commit queue
   void migrate();
   void commit_inbound(const std::vector<InboundWriter*>& batch);
@@ -168,6 +196,7 @@ class Store {
   std::deque<InboundWriter*> writers_;  // record_inbound callers, the front one commits for the queue
   std::mutex mu_;
   SQLite::Database db_;  // declared before statements (they must die first)
+  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> reused_;  // see reuse(); under mu_
 };
 
 }  // namespace approdo
