@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
       fmt("%.0f", trip.load.rate()) + " (" + std::to_string(trip.load.failed) + ", " + std::to_string(trip.load.unsent) +
           ")",
       "", "");
-  row("  lost (acknowledged, never answered)", std::to_string(trip.lost), "", "");
+  row("  lost (acknowledged, unanswered 20 s after)", std::to_string(trip.lost), "", "");
   row("  trip ms p50/p99/max", latency(trip.trips), "", "");
   row("  ack ms p50/p99/max", latency(trip.load.acks), "", "");
   row("open loop at " + fmt("%.0f", rate / 2) + "/s: trip ms p50/p99/max", latency(easy.trips), "", "");
