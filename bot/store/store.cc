@@ -147,7 +147,7 @@ void Store::commit_inbound(const std::vector<InboundWriter*>& batch) {
     for (InboundWriter* w : batch) w->result = record_locked(*w->messages);
     tx.commit();
     return;
-  } catch (const std::exception&) {
+  } catch (...) {  // anything: the callers waiting on this batch must all be told
     if (batch.size() == 1) {
       batch[0]->error = std::current_exception();
       return;
@@ -159,7 +159,7 @@ void Store::commit_inbound(const std::vector<InboundWriter*>& batch) {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
       w->result = record_locked(*w->messages);
       tx.commit();
-    } catch (const std::exception&) {
+    } catch (...) {
       w->result = {};
       w->error = std::current_exception();
     }
