@@ -53,23 +53,41 @@ int64_t ConversationWorkers::turns_processed() const { return turns_.load(); }
 int64_t ConversationWorkers::turn_failures() const { return failures_.load(); }
 
 void ConversationWorkers::run(Shard& shard) {
+  // Up to this many conversations per round, their turns saved in one transaction: one commit (and its WAL
+  // write) per round instead of per message is what lets the dialogue keep up with a storm.
+  constexpr std::size_t kMaxRound = 64;
   for (;;) {
-    std::string key;
+    std::vector<std::string> keys;
     {
       std::unique_lock lock(shard.mu);
       shard.cv.wait(lock, [&] { return stopping_ || !shard.queue.empty(); });
       if (stopping_) return;
-      key = std::move(shard.queue.front());
-      shard.queue.pop_front();
-      shard.queued.erase(key);
+      while (!shard.queue.empty() && keys.size() < kMaxRound) {
+        keys.push_back(std::move(shard.queue.front()));
+        shard.queue.pop_front();
+        shard.queued.erase(keys.back());
+      }
       shard.busy = true;
     }
+    std::vector<TurnCommit> turns;
+    for (const auto& key : keys) {
+      try {
+        decide(key, turns);
+      } catch (const std::exception& e) {
+        // Its later messages stay unprocessed in the store; they are retried on the next submit or restart.
+        ++failures_;
+        std::fprintf(stderr, "dialogue: conversation %.12s failed: %s\n", key.c_str(), e.what());
+      }
+    }
     try {
-      process(key);
+      store_.commit_turns(turns);
+      turns_ += static_cast<int64_t>(turns.size());
+      if (on_saved_)
+        for (const auto& t : turns)
+          if (!t.replies.empty()) on_saved_(t.channel, t.conv_key);
     } catch (const std::exception& e) {
-      // The messages stay unprocessed in the store; they are retried on the next submit or restart.
-      ++failures_;
-      std::fprintf(stderr, "dialogue: conversation %.12s failed: %s\n", key.c_str(), e.what());
+      failures_ += static_cast<int64_t>(turns.size());  // nothing saved: all retried later
+      std::fprintf(stderr, "dialogue: %zu turns not saved: %s\n", turns.size(), e.what());
     }
     {
       std::lock_guard lock(shard.mu);
@@ -80,10 +98,13 @@ void ConversationWorkers::run(Shard& shard) {
   }
 }
 
-void ConversationWorkers::process(const std::string& conv_key) {
+void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCommit>& turns) {
+  // Read once; each turn then starts from what the previous one will have saved.
+  auto conv = store_.load_conversation(conv_key);
+  bool has_open_ticket = store_.has_open_ticket(conv_key);
+  int waiting_tickets = store_.waiting_tickets();
   for (const StoredInbound& in : store_.pending_for(conv_key)) {
     auto kb = knowledge_.current();  // one knowledge version for the whole turn
-    auto conv = store_.load_conversation(conv_key);
     ConversationState state = conv ? state_from_json(conv->state_json) : ConversationState{};
     std::string status = conv ? conv->status : "";
     TurnCommit commit;
@@ -98,8 +119,8 @@ void ConversationWorkers::process(const std::string& conv_key) {
     } else {
       DeskStatus desk;
       desk.open_now = hours_.is_open(now_ms());
-      desk.waiting_tickets = store_.waiting_tickets();
-      desk.has_open_ticket = store_.has_open_ticket(conv_key);
+      desk.waiting_tickets = waiting_tickets;
+      desk.has_open_ticket = has_open_ticket;
       Turn turn = respond(*kb, std::move(state), status, in.msg, desk);
       commit.state_json = to_json(turn.state);
       commit.lang = turn.state.lang;
@@ -110,9 +131,19 @@ void ConversationWorkers::process(const std::string& conv_key) {
       commit.article_views = std::move(turn.article_views);
       commit.erase = turn.erase;
     }
-    store_.commit_turn(commit);
-    ++turns_;
-    if (!commit.replies.empty() && on_saved_) on_saved_(commit.channel, conv_key);
+    if (commit.erase) {
+      conv.reset();  // erased: the next message starts a new conversation, its ticket detached
+      has_open_ticket = false;
+    } else if (conv) {
+      conv->state_json = commit.state_json;
+      conv->lang = commit.lang;
+      conv->status = commit.status;
+    }
+    if (commit.open_ticket && !has_open_ticket) {
+      has_open_ticket = true;
+      ++waiting_tickets;
+    }
+    turns.push_back(std::move(commit));
   }
 }
 

@@ -3,7 +3,8 @@
 // received — and different conversations run in parallel.
 //
 // A worker takes a conversation's unprocessed messages from the store, asks the dialogue engine what to do
-// with each, and saves the new state, replies and ticket in one transaction per message. Work is driven by
+// with each, and saves the new state, replies and ticket of every turn of its round (the conversations queued
+// on it, up to 64) in one transaction. Work is driven by
 // the store, not by the queue: after a crash, start() finds every message that was recorded but not yet
 // answered and handles it.
 //
@@ -55,7 +56,8 @@ class ConversationWorkers {
     std::thread thread;
   };
   void run(Shard& shard);
-  void process(const std::string& conv_key);
+  // Decides the turns for a conversation's unprocessed messages, in order, appending them to `turns`.
+  void decide(const std::string& conv_key, std::vector<TurnCommit>& turns);
 
   Store& store_;
   const KnowledgeHolder& knowledge_;

@@ -455,6 +455,20 @@ void Store::erase_conversation(const std::string& conv_key) {
 std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::vector<int64_t> ids = commit_turn_locked(turn);
+  tx.commit();
+  return ids;
+}
+
+void Store::commit_turns(const std::vector<TurnCommit>& turns) {
+  if (turns.empty()) return;
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  for (const auto& turn : turns) commit_turn_locked(turn);
+  tx.commit();
+}
+
+std::vector<int64_t> Store::commit_turn_locked(const TurnCommit& turn) {
   int64_t now = now_ms();
   std::string sealed;
   {
@@ -537,7 +551,6 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
     q.exec();
     ids.push_back(db_.getLastInsertRowid());
   }
-  tx.commit();
   return ids;
 }
 

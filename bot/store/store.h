@@ -115,6 +115,8 @@ class Store {
   std::optional<ConversationRecord> load_conversation(const std::string& conv_key);
   // Returns the ids of the outbox rows created, in order.
   std::vector<int64_t> commit_turn(const TurnCommit& turn);
+  // Several turns (of one or many conversations, in order) in one transaction: all saved or none.
+  void commit_turns(const std::vector<TurnCommit>& turns);
 
   // Outbox, for the channel's sender. Claims at most `limit` due rows, the oldest unsent row of each
   // conversation only (per-conversation order), marking them "sending".
@@ -188,6 +190,7 @@ class Store {
   void migrate();
   void commit_inbound(const std::vector<InboundWriter*>& batch);
   RecordResult record_locked(const std::vector<InboundMessage>& messages);
+  std::vector<int64_t> commit_turn_locked(const TurnCommit& turn);
   void erase_locked(const std::string& conv_key);
   OutboxRow read_outbox(SQLite::Statement& q);
 
