@@ -58,8 +58,11 @@ int64_t ConversationWorkers::turns_processed() const { return turns_.load(); }
 int64_t ConversationWorkers::turn_failures() const { return failures_.load(); }
 
 void ConversationWorkers::run(Shard& shard) {
+  // Up to this many conversations per round, their turns saved in one transaction: one commit (and its WAL
+  // write) per round instead of per message is what lets the dialogue keep up with a storm.
+  constexpr std::size_t kMaxRound = 64;
   for (;;) {
-    std::string key;
+    std::vector<std::string> keys;
     {
       std::unique_lock lock(shard.mu);
       for (;;) {
@@ -82,24 +85,40 @@ void ConversationWorkers::run(Shard& shard) {
         }
       }
       if (stopping_) return;
-      key = std::move(shard.queue.front());
-      shard.queue.pop_front();
-      shard.queued.erase(key);
+      while (!shard.queue.empty() && keys.size() < kMaxRound) {
+        keys.push_back(std::move(shard.queue.front()));
+        shard.queue.pop_front();
+        shard.queued.erase(keys.back());
+      }
       shard.busy = true;
     }
-    bool failed = false;
+    std::vector<TurnCommit> turns;
+    std::vector<std::string> failed;  // tried again in a second: their messages stay unprocessed in the store
+    for (const auto& key : keys) {
+      try {
+        decide(key, turns);
+      } catch (const std::exception& e) {
+        ++failures_;
+        failed.push_back(key);
+        std::fprintf(stderr, "dialogue: conversation %.12s failed (retried in 1 s): %s\n", key.c_str(), e.what());
+      }
+    }
     try {
-      process(key);
+      store_.commit_turns(turns);
+      turns_ += static_cast<int64_t>(turns.size());
+      if (on_saved_)
+        for (const auto& t : turns)
+          if (!t.replies.empty()) on_saved_(t.channel, t.conv_key);
     } catch (const std::exception& e) {
-      // The messages stay unprocessed in the store (each turn is one transaction); tried again shortly.
-      ++failures_;
-      failed = true;
-      std::fprintf(stderr, "dialogue: conversation %.12s failed (retried in 1 s): %s\n", key.c_str(), e.what());
+      // Nothing of the round was saved (one transaction): every conversation of it is tried again shortly.
+      failures_ += static_cast<int64_t>(keys.size() - failed.size());
+      failed = keys;
+      std::fprintf(stderr, "dialogue: %zu turns not saved (retried in 1 s): %s\n", turns.size(), e.what());
     }
     {
       std::lock_guard lock(shard.mu);
       shard.busy = false;
-      if (failed) shard.retry_at[key] = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      for (const auto& key : failed) shard.retry_at[key] = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     }
     std::lock_guard lock(idle_mu_);
     idle_cv_.notify_all();
@@ -112,10 +131,13 @@ bool ConversationWorkers::flooding(const StoredInbound& in, const Knowledge& kb)
   return !kb.triage->assess(in.msg.text).urgent;  // a person in danger is always answered
 }
 
-void ConversationWorkers::process(const std::string& conv_key) {
+void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCommit>& turns) {
+  // Read once; each turn then starts from what the previous one will have saved.
+  auto conv = store_.load_conversation(conv_key);
+  bool has_open_ticket = store_.has_open_ticket(conv_key);
+  int waiting_tickets = store_.waiting_tickets();
   for (const StoredInbound& in : store_.pending_for(conv_key)) {
     auto kb = knowledge_.current();  // one knowledge version for the whole turn
-    auto conv = store_.load_conversation(conv_key);
     if (conv && flooding(in, *kb)) {
       TurnCommit skip;
       skip.conv_key = conv_key;
@@ -125,7 +147,7 @@ void ConversationWorkers::process(const std::string& conv_key) {
       skip.lang = conv->lang;
       skip.status = conv->status;
       skip.forget_text = true;
-      store_.commit_turn(skip);
+      turns.push_back(std::move(skip));
       ++flooded_;
       continue;
     }
@@ -143,8 +165,8 @@ void ConversationWorkers::process(const std::string& conv_key) {
     } else {
       DeskStatus desk;
       desk.open_now = hours_.is_open(now_ms());
-      desk.waiting_tickets = store_.waiting_tickets();
-      desk.has_open_ticket = store_.has_open_ticket(conv_key);
+      desk.waiting_tickets = waiting_tickets;
+      desk.has_open_ticket = has_open_ticket;
       Turn turn = respond(*kb, std::move(state), status, in.msg, desk);
       commit.state_json = to_json(turn.state);
       commit.lang = turn.state.lang;
@@ -155,9 +177,19 @@ void ConversationWorkers::process(const std::string& conv_key) {
       commit.article_views = std::move(turn.article_views);
       commit.erase = turn.erase;
     }
-    store_.commit_turn(commit);
-    ++turns_;
-    if (!commit.replies.empty() && on_saved_) on_saved_(commit.channel, conv_key);
+    if (commit.erase) {
+      conv.reset();  // erased: the next message starts a new conversation, its ticket detached
+      has_open_ticket = false;
+    } else if (conv) {
+      conv->state_json = commit.state_json;
+      conv->lang = commit.lang;
+      conv->status = commit.status;
+    }
+    if (commit.open_ticket && !has_open_ticket) {
+      has_open_ticket = true;
+      ++waiting_tickets;
+    }
+    turns.push_back(std::move(commit));
   }
 }
 

@@ -3,9 +3,10 @@
 // received — and different conversations run in parallel.
 //
 // A worker takes a conversation's unprocessed messages from the store, asks the dialogue engine what to do
-// with each, and saves the new state, replies and ticket in one transaction per message. Work is driven by
+// with each, and saves the new state, replies and ticket of every turn of its round (the conversations queued
+// on it, up to 64) in one transaction. Work is driven by
 // the store, not by the queue: after a crash, start() finds every message that was recorded but not yet
-// answered and handles it. A turn that fails (the database is locked or full) is tried again a second later.
+// answered and handles it. A round that fails (the database is locked or full) is tried again a second later.
 //
 // Floods: beyond `flood_per_minute` messages from one conversation in a minute, further messages are taken
 // as read without an answer and without keeping their text — unless they are urgent (safety triage still
@@ -63,7 +64,8 @@ class ConversationWorkers {
     std::thread thread;
   };
   void run(Shard& shard);
-  void process(const std::string& conv_key);
+  // Decides the turns for a conversation's unprocessed messages, in order, appending them to `turns`.
+  void decide(const std::string& conv_key, std::vector<TurnCommit>& turns);
   bool flooding(const StoredInbound& in, const Knowledge& kb);
 
   Store& store_;

@@ -7,7 +7,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 3> kMigrations = {
+inline constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -160,6 +160,12 @@ CREATE TABLE audit (
   detail    TEXT NOT NULL DEFAULT ''       -- never the person's words
 );
 CREATE INDEX audit_ticket ON audit (ticket_id, id);
+)SQL",
+    // 4: indexes for the hot paths under load (bench/load): a conversation's open ticket (checked on every
+    // turn) without scanning the queue, and the sender's claim walking pending replies oldest first.
+    R"SQL(
+CREATE INDEX tickets_conv ON tickets (conv_key, status);
+CREATE INDEX outbox_pending ON outbox (channel, status, id);
 )SQL",
 };
 

@@ -79,10 +79,17 @@ Store::Store(const std::string& path, const Keyring& keyring)
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
   db_.exec("PRAGMA secure_delete=ON");  // erased personal data is overwritten, not left in free pages
+  db_.exec("PRAGMA cache_size=-16384");  // 16 MiB of pages (default 2): the hot indexes stay in memory
   migrate();
 }
 
 Store::~Store() = default;
+
+Store::Reused Store::reuse(std::string_view sql) {
+  auto& s = reused_[sql];
+  if (!s) s = std::make_unique<SQLite::Statement>(db_, std::string(sql));
+  return Reused(*s);
+}
 
 int Store::schema_version() { return static_cast<int>(store::kMigrations.size()); }
 
@@ -107,17 +114,74 @@ void Store::migrate() {
   }
 }
 
+// Group commit, as LevelDB's DBImpl::Write does it: callers queue; the one at the front commits everything
+// queued behind it in one transaction and wakes the others with their results. No extra thread, and a
+// caller returns only once its messages are committed.
+struct Store::InboundWriter {
+  const std::vector<InboundMessage>* messages;
+  RecordResult result;
+  std::exception_ptr error;
+  bool done = false;
+  std::condition_variable cv;
+};
+
 RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) {
-  RecordResult r;
+  InboundWriter self{&messages, {}, nullptr, false, {}};
+  std::unique_lock queue_lock(writers_mu_);
+  writers_.push_back(&self);
+  self.cv.wait(queue_lock, [&] { return self.done || writers_.front() == &self; });
+  if (!self.done) {
+    constexpr std::size_t kMaxBatch = 512;
+    std::vector<InboundWriter*> batch(writers_.begin(),
+                                      writers_.begin() + static_cast<long>(std::min(writers_.size(), kMaxBatch)));
+    queue_lock.unlock();
+    commit_inbound(batch);
+    queue_lock.lock();
+    for (InboundWriter* w : batch) {
+      writers_.pop_front();
+      w->done = true;
+      if (w != &self) w->cv.notify_one();
+    }
+    if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next batch's leader
+  }
+  if (self.error) std::rethrow_exception(self.error);
+  return std::move(self.result);
+}
+
+void Store::commit_inbound(const std::vector<InboundWriter*>& batch) {
   std::lock_guard lock(mu_);
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  try {
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (InboundWriter* w : batch) w->result = record_locked(*w->messages);
+    tx.commit();
+    return;
+  } catch (...) {  // anything: the callers waiting on this batch must all be told
+    if (batch.size() == 1) {
+      batch[0]->error = std::current_exception();
+      return;
+    }
+  }
+  // The batch failed as a whole: each webhook alone, so one that cannot be saved does not fail the others.
+  for (InboundWriter* w : batch) {
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      w->result = record_locked(*w->messages);
+      tx.commit();
+    } catch (...) {
+      w->result = {};
+      w->error = std::current_exception();
+    }
+  }
+}
+
+RecordResult Store::record_locked(const std::vector<InboundMessage>& messages) {
+  RecordResult r;
   int64_t now = now_ms();
   for (const auto& m : messages) {
     if (m.kind == InboundMessage::Kind::kStatus) {
-      SQLite::Statement q(db_,
-                          "UPDATE outbox SET delivery = ?, last_error = CASE WHEN ? = '' THEN last_error ELSE ? END,"
-                          " updated_at = ? WHERE channel = ? AND provider_msg_id = ?"
-                          " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND ? = 'sent'))");
+      Reused q = reuse("UPDATE outbox SET delivery = ?, last_error = CASE WHEN ? = '' THEN last_error ELSE ? END,"
+                       " updated_at = ? WHERE channel = ? AND provider_msg_id = ?"
+                       " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND ? = 'sent'))");
       q.bind(1, m.status);
       q.bind(2, m.status_error);
       q.bind(3, m.status_error);
@@ -131,22 +195,21 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
     std::string key = keyring_.conversation_key(m.channel, m.address);
     if (m.kind == InboundMessage::Kind::kBlocked || m.kind == InboundMessage::Kind::kUnblocked) {
       bool blocked = m.kind == InboundMessage::Kind::kBlocked;
-      SQLite::Statement q(db_, "UPDATE conversations SET blocked = ?, updated_at = ? WHERE key = ?");
+      Reused q = reuse("UPDATE conversations SET blocked = ?, updated_at = ? WHERE key = ?");
       q.bind(1, blocked ? 1 : 0);
       q.bind(2, now);
       q.bind(3, key);
       q.exec();
       if (blocked) {
-        SQLite::Statement c(db_, "UPDATE outbox SET status = 'dead', last_error = 'blocked by user', address_sealed = NULL"
-                                 " WHERE conv_key = ? AND status IN ('pending', 'sending')");
+        Reused c = reuse("UPDATE outbox SET status = 'dead', last_error = 'blocked by user', address_sealed = NULL"
+                         " WHERE conv_key = ? AND status IN ('pending', 'sending')");
         c.bind(1, key);
         c.exec();
       }
       continue;
     }
-    SQLite::Statement ins(db_,
-                          "INSERT OR IGNORE INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
-                          " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    Reused ins = reuse("INSERT OR IGNORE INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
+                       " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, m.channel);
     ins.bind(2, hashed_id(keyring_, m.channel, m.provider_id));
     ins.bind(3, key);
@@ -162,9 +225,8 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
       continue;
     }
     ++r.inserted;
-    SQLite::Statement conv(db_,
-                           "INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
-                           " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at");
+    Reused conv = reuse("INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at");
     std::string sealed = keyring_.seal(m.address);
     conv.bind(1, key);
     conv.bind(2, m.channel);
@@ -174,7 +236,6 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
     conv.exec();
     if (std::find(r.conv_keys.begin(), r.conv_keys.end(), key) == r.conv_keys.end()) r.conv_keys.push_back(key);
   }
-  tx.commit();
   return r;
 }
 
@@ -190,8 +251,8 @@ std::vector<std::string> Store::conversations_with_pending() {
 std::vector<StoredInbound> Store::pending_for(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   std::vector<StoredInbound> out;
-  SQLite::Statement q(db_, "SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
-                           " WHERE conv_key = ? AND processed = 0 ORDER BY id");
+  Reused q = reuse("SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
+                   " WHERE conv_key = ? AND processed = 0 ORDER BY id");
   q.bind(1, conv_key);
   while (q.executeStep()) {
     StoredInbound s;
@@ -211,8 +272,8 @@ std::vector<StoredInbound> Store::pending_for(const std::string& conv_key) {
 
 std::optional<ConversationRecord> Store::load_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
-                           " WHERE key = ?");
+  Reused q = reuse("SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
+                   " WHERE key = ?");
   q.bind(1, conv_key);
   if (!q.executeStep()) return std::nullopt;
   ConversationRecord c;
@@ -383,12 +444,14 @@ int64_t Store::outbox_with_status(const std::string& status) {
 
 int Store::waiting_tickets() {
   std::lock_guard lock(mu_);
-  return db_.execAndGet("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").getInt();
+  Reused q = reuse("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'");
+  q.executeStep();
+  return q.getColumn(0).getInt();
 }
 
 bool Store::has_open_ticket(const std::string& conv_key) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
+  Reused q = reuse("SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
   q.bind(1, conv_key);
   return q.executeStep();
 }
@@ -566,10 +629,30 @@ int64_t Store::received_before(const std::string& conv_key, int64_t id, int64_t 
 std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::vector<int64_t> ids = commit_turn_locked(turn);
+  tx.commit();
+  if (turn.erase) empty_wal();  // the erased rows are not left in the log
+  return ids;
+}
+
+void Store::commit_turns(const std::vector<TurnCommit>& turns) {
+  if (turns.empty()) return;
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  bool erased = false;
+  for (const auto& turn : turns) {
+    commit_turn_locked(turn);
+    erased = erased || turn.erase;
+  }
+  tx.commit();
+  if (erased) empty_wal();  // the erased rows are not left in the log
+}
+
+std::vector<int64_t> Store::commit_turn_locked(const TurnCommit& turn) {
   int64_t now = now_ms();
   std::string sealed;
   {
-    SQLite::Statement q(db_, "SELECT address_sealed FROM conversations WHERE key = ?");
+    Reused q = reuse("SELECT address_sealed FROM conversations WHERE key = ?");
     q.bind(1, turn.conv_key);
     if (q.executeStep()) {
       const auto& col = q.getColumn(0);
@@ -580,12 +663,12 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
     erase_locked(turn.conv_key);
   } else {
     for (int64_t id : turn.processed_ids) {
-      SQLite::Statement q(db_, turn.forget_text ? "UPDATE messages SET processed = 1, text = '' WHERE id = ?"
-                                                : "UPDATE messages SET processed = 1 WHERE id = ?");
+      Reused q = turn.forget_text ? reuse("UPDATE messages SET processed = 1, text = '' WHERE id = ?")
+                                  : reuse("UPDATE messages SET processed = 1 WHERE id = ?");
       q.bind(1, id);
       q.exec();
     }
-    SQLite::Statement q(db_, "UPDATE conversations SET state = ?, lang = ?, status = ?, updated_at = ? WHERE key = ?");
+    Reused q = reuse("UPDATE conversations SET state = ?, lang = ?, status = ?, updated_at = ? WHERE key = ?");
     q.bind(1, turn.state_json);
     q.bind(2, turn.lang);
     q.bind(3, turn.status);
@@ -596,9 +679,9 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
   bool ticket_exists = false;
   if (turn.open_ticket) {
     // One open ticket per conversation: a new reason only raises its priority.
-    SQLite::Statement q(db_, "UPDATE tickets SET priority = CASE WHEN ? = 'urgent' THEN 'urgent' ELSE priority END,"
-                             " category = CASE WHEN ? <> '' THEN ? ELSE category END"
-                             " WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
+    Reused q = reuse("UPDATE tickets SET priority = CASE WHEN ? = 'urgent' THEN 'urgent' ELSE priority END,"
+                     " category = CASE WHEN ? <> '' THEN ? ELSE category END"
+                     " WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
     q.bind(1, turn.open_ticket->priority);
     q.bind(2, turn.open_ticket->category);
     q.bind(3, turn.open_ticket->category);
@@ -607,8 +690,8 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
   }
   if (turn.open_ticket && !ticket_exists) {
     const auto& t = *turn.open_ticket;
-    SQLite::Statement q(db_, "INSERT INTO tickets (conv_key, priority, reason, lang, channel, category, summary,"
-                             " opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    Reused q = reuse("INSERT INTO tickets (conv_key, priority, reason, lang, channel, category, summary,"
+                     " opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, turn.conv_key);
     q.bind(2, t.priority);
     q.bind(3, t.reason);
@@ -620,7 +703,7 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
     q.exec();
   }
   for (const auto& u : turn.unmatched) {
-    SQLite::Statement q(db_, "INSERT INTO unmatched (lang, text, outcome, created_at) VALUES (?, ?, ?, ?)");
+    Reused q = reuse("INSERT INTO unmatched (lang, text, outcome, created_at) VALUES (?, ?, ?, ?)");
     q.bind(1, u.lang);
     q.bind(2, u.text);
     q.bind(3, u.outcome);
@@ -629,8 +712,8 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
   }
   std::string day = today();
   for (const auto& a : turn.article_views) {
-    SQLite::Statement q(db_, "INSERT INTO article_views (day, article, lang, views) VALUES (?, ?, ?, 1)"
-                             " ON CONFLICT (day, article, lang) DO UPDATE SET views = views + 1");
+    Reused q = reuse("INSERT INTO article_views (day, article, lang, views) VALUES (?, ?, ?, 1)"
+                     " ON CONFLICT (day, article, lang) DO UPDATE SET views = views + 1");
     q.bind(1, day);
     q.bind(2, a);
     q.bind(3, turn.lang);
@@ -638,8 +721,8 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
   }
   std::vector<int64_t> ids;
   for (const auto& r : turn.replies) {
-    SQLite::Statement q(db_, "INSERT INTO outbox (conv_key, channel, address_sealed, payload, created_at, updated_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?)");
+    Reused q = reuse("INSERT INTO outbox (conv_key, channel, address_sealed, payload, created_at, updated_at)"
+                     " VALUES (?, ?, ?, ?, ?, ?)");
     q.bind(1, turn.conv_key);
     q.bind(2, turn.channel);
     q.bind(3, sealed.data(), static_cast<int>(sealed.size()));
@@ -649,8 +732,6 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
     q.exec();
     ids.push_back(db_.getLastInsertRowid());
   }
-  tx.commit();
-  if (turn.erase) empty_wal();
   return ids;
 }
 
@@ -675,18 +756,19 @@ std::vector<OutboxRow> Store::claim_due(const std::string& channel, int limit) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<OutboxRow> out;
-  // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order).
-  SQLite::Statement q(db_,
-                      "SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
-                      " FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE channel = ?1"
-                      "   AND status IN ('pending', 'sending') GROUP BY conv_key) f ON f.id = o.id"
-                      " WHERE o.status = 'pending' AND o.next_attempt_at <= ?2 ORDER BY o.id LIMIT ?3");
+  // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order). Walks the
+  // pending rows oldest first and stops at `limit`, so a claim costs the same however long the backlog.
+  Reused q = reuse("SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
+                   " FROM outbox o INDEXED BY outbox_pending WHERE o.channel = ?1 AND o.status = 'pending'"
+                   " AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conv_key = o.conv_key"
+                   "   AND p.id < o.id AND p.status IN ('pending', 'sending'))"
+                   " ORDER BY o.id LIMIT ?3");
   q.bind(1, channel);
   q.bind(2, now_ms());
   q.bind(3, limit);
-  while (q.executeStep()) out.push_back(read_outbox(q));
+  while (q.executeStep()) out.push_back(read_outbox(q.statement()));
   for (const auto& r : out) {
-    SQLite::Statement u(db_, "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
+    Reused u = reuse("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
     u.bind(1, r.id);
     u.exec();
   }
@@ -696,13 +778,16 @@ std::vector<OutboxRow> Store::claim_due(const std::string& channel, int limit) {
 
 void Store::mark_sent(int64_t id, const std::string& provider_message_id) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
-                           " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
-                           " WHERE id = ?");
-  SQLite::Statement channel(db_, "SELECT channel FROM outbox WHERE id = ?");
-  channel.bind(1, id);
-  q.bind(1, channel.executeStep() ? hashed_id(keyring_, channel.getColumn(0).getString(), provider_message_id)
-                                  : provider_message_id);
+  Reused q = reuse("UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
+                   " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
+                   " WHERE id = ?");
+  std::string channel;
+  {
+    Reused c = reuse("SELECT channel FROM outbox WHERE id = ?");
+    c.bind(1, id);
+    if (c.executeStep()) channel = c.getColumn(0).getString();
+  }
+  q.bind(1, channel.empty() ? provider_message_id : hashed_id(keyring_, channel, provider_message_id));
   q.bind(2, now_ms());
   q.bind(3, id);
   q.exec();
@@ -747,7 +832,7 @@ int Store::release_stale_claims() {
 
 int64_t Store::next_due_at(const std::string& channel) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
+  Reused q = reuse("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
   q.bind(1, channel);
   if (q.executeStep() && !q.getColumn(0).isNull()) return std::max<int64_t>(1, q.getColumn(0).getInt64());
   return 0;

@@ -8,11 +8,16 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -161,8 +166,10 @@ class Store {
   int current_version();
   bool integrity_ok();
 
-  // Records messages from one webhook in one transaction. Duplicates (same channel + provider id) are
-  // skipped; status updates are applied to the outbox; blocked/unblocked update the conversation.
+  // Records messages from one webhook; returns once they are committed. Concurrent calls are committed
+  // together (group commit: one transaction for many webhooks; if it fails, each webhook alone). Duplicates
+  // (same channel + provider id) are skipped; status updates are applied to the outbox; blocked/unblocked
+  // update the conversation.
   RecordResult record_inbound(const std::vector<InboundMessage>& messages);
 
   std::vector<std::string> conversations_with_pending();
@@ -170,6 +177,8 @@ class Store {
   std::optional<ConversationRecord> load_conversation(const std::string& conv_key);
   // Returns the ids of the outbox rows created, in order.
   std::vector<int64_t> commit_turn(const TurnCommit& turn);
+  // Several turns (of one or many conversations, in order) in one transaction: all saved or none.
+  void commit_turns(const std::vector<TurnCommit>& turns);
 
   // Outbox, for the channel's sender. Claims at most `limit` due rows, the oldest unsent row of each
   // conversation only (per-conversation order), marking them "sending".
@@ -273,14 +282,47 @@ class Store {
   CaseStats case_stats();
 
  private:
+  // A statement prepared once and kept for the connection's life (parsing SQL cost more than running it on
+  // the hot paths). Reset when the handle goes out of scope, so no read snapshot stays open. Caller holds mu_.
+  class Reused {
+   public:
+    explicit Reused(SQLite::Statement& s) : s_(s) {}
+    ~Reused() {
+      s_.tryReset();
+      try {
+        s_.clearBindings();
+      } catch (const std::exception&) {  // cannot fail on a reset statement; never throw from here
+      }
+    }
+    Reused(const Reused&) = delete;
+    Reused& operator=(const Reused&) = delete;
+    template <class... Args>
+    void bind(Args&&... args) { s_.bind(std::forward<Args>(args)...); }
+    int exec() { return s_.exec(); }
+    bool executeStep() { return s_.executeStep(); }
+    SQLite::Column getColumn(int i) const { return s_.getColumn(i); }
+    SQLite::Statement& statement() { return s_; }
+
+   private:
+    SQLite::Statement& s_;
+  };
+  Reused reuse(std::string_view sql);  // `sql` must be a string literal (it is the cache key)
+
+  struct InboundWriter;  // one caller of record_inbound waiting in the group-commit queue
   void migrate();
+  void commit_inbound(const std::vector<InboundWriter*>& batch);
+  RecordResult record_locked(const std::vector<InboundMessage>& messages);
+  std::vector<int64_t> commit_turn_locked(const TurnCommit& turn);
   void erase_locked(const std::string& conv_key);
   void empty_wal();
   OutboxRow read_outbox(SQLite::Statement& q);
 
   const Keyring keyring_;
+  std::mutex writers_mu_;               // guards writers_ only; never held while waiting for the database
+  std::deque<InboundWriter*> writers_;  // record_inbound callers, the front one commits for the queue
   std::mutex mu_;
   SQLite::Database db_;  // declared before statements (they must die first)
+  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> reused_;  // see reuse(); under mu_
 };
 
 }  // namespace approdo
