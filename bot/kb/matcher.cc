@@ -91,39 +91,73 @@ std::vector<std::string> analyse(const std::string& text, const std::string& lan
 Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::make_unique<Index>()), tuning_(tuning) {
   Index& ix = *index_;
   size_t n = content.articles.size();
-  auto term_id = [&](const std::string& t) {
-    auto [it, fresh] = ix.term_ids.emplace(t, static_cast<uint32_t>(ix.terms.size()));
-    if (fresh) ix.terms.push_back(t);
-    return it->second;
-  };
-  // Analysing text (folding, words, stems) is most of the cost; it is done for all articles in parallel, and
-  // only the cheap term numbering runs serially, in article order, so the index is the same as a serial build.
+  // Analysing text (folding, words, stems) is most of the cost. Articles are analysed in parallel, each
+  // thread numbering the terms it meets in a vocabulary of its own, in the order the article's fields are read
+  // below; the vocabularies are then merged in article order, so every term gets the id a serial build would
+  // give it (its first use), whatever the number of threads.
   struct Analysed {
-    std::array<std::vector<std::string>, kFieldCount> fields;
-    std::vector<std::vector<std::string>> questions;
+    std::array<std::vector<uint32_t>, kFieldCount> fields;
+    std::vector<std::vector<uint32_t>> questions;
+  };
+  struct Vocabulary {
+    std::unordered_map<std::string, uint32_t> ids;
+    std::vector<std::string> terms;
+    uint32_t id(std::string&& term) {
+      if (auto it = ids.find(term); it != ids.end()) return it->second;
+      auto id = static_cast<uint32_t>(terms.size());
+      ids.emplace(term, id);
+      terms.push_back(std::move(term));
+      return id;
+    }
   };
   std::vector<Analysed> analysed(n);
   std::size_t threads = n < 64 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  std::vector<Vocabulary> vocabularies(threads);
+  auto first = [&](std::size_t t) { return n * t / threads; };
   std::vector<std::thread> pool;
   for (std::size_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
-      for (std::size_t a = n * t / threads; a < n * (t + 1) / threads; ++a) {
-        Analysed& out = analysed[a];
+      Vocabulary& vocabulary = vocabularies[t];
+      for (std::size_t a = first(t); a < first(t + 1); ++a) {
+        std::array<std::vector<std::string>, kFieldCount> fields;
+        std::vector<std::vector<std::string>> questions;
         for (const auto& entry : content.articles[a].text) {
           const std::string& lang = entry.first;  // a named variable: lambdas may not capture bindings (clang 14)
           const ArticleText& tx = entry.second;
           auto add = [&](int field, const std::string& s) {
-            for (auto& w : analyse(s, lang)) out.fields[field].push_back(std::move(w));
+            for (auto& w : analyse(s, lang)) fields[field].push_back(std::move(w));
           };
           add(0, tx.title);
           for (const auto& k : tx.keywords) add(1, k);
-          for (const auto& q : tx.questions) out.questions.push_back(analyse(q, lang));
+          for (const auto& q : tx.questions) questions.push_back(analyse(q, lang));
           add(3, tx.short_text);
           add(4, tx.body);
+        }
+        Analysed& out = analysed[a];
+        for (int f = 0; f < kFieldCount; ++f)
+          for (auto& w : fields[f]) out.fields[f].push_back(vocabulary.id(std::move(w)));
+        for (auto& q : questions) {
+          auto& ids = out.questions.emplace_back();
+          for (auto& w : q) ids.push_back(vocabulary.id(std::move(w)));
         }
       }
     });
   for (auto& th : pool) th.join();
+  for (std::size_t t = 0; t < threads; ++t) {
+    std::vector<uint32_t> global(vocabularies[t].terms.size());
+    for (std::size_t i = 0; i < global.size(); ++i) {
+      std::string& term = vocabularies[t].terms[i];
+      auto [it, fresh] = ix.term_ids.try_emplace(term, static_cast<uint32_t>(ix.terms.size()));
+      if (fresh) ix.terms.push_back(std::move(term));
+      global[i] = it->second;
+    }
+    for (std::size_t a = first(t); a < first(t + 1); ++a) {
+      for (auto& field : analysed[a].fields)
+        for (auto& id : field) id = global[id];
+      for (auto& q : analysed[a].questions)
+        for (auto& id : q) id = global[id];
+    }
+  }
 
   // tf[article][field][term], field lengths.
   std::vector<std::array<std::unordered_map<uint32_t, float>, kFieldCount>> tf(n);
@@ -133,15 +167,13 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   for (size_t a = 0; a < n; ++a) {
     article_ids_.push_back(content.articles[a].id);
     for (int f = 0; f < kFieldCount; ++f)
-      for (const auto& w : analysed[a].fields[f]) {
-        tf[a][f][term_id(w)] += 1;
+      for (uint32_t id : analysed[a].fields[f]) {
+        tf[a][f][id] += 1;
         len[a][f] += 1;
       }
-    for (const auto& q : analysed[a].questions) {
-      std::vector<uint32_t> ids;
-      for (const auto& w : q) {
-        ids.push_back(term_id(w));
-        tf[a][2][ids.back()] += 1;
+    for (auto& ids : analysed[a].questions) {
+      for (uint32_t id : ids) {
+        tf[a][2][id] += 1;
         len[a][2] += 1;
       }
       question_terms.push_back(std::move(ids));

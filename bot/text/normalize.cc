@@ -5,6 +5,7 @@
 #include <unicode/uscript.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "bot/text/utf8.h"
@@ -39,6 +40,10 @@ UChar32 unify_arabic_letter(UChar32 c) {
 
 bool is_arabic_mark(UChar32 c) {
   return (c >= 0x064B && c <= 0x065F) || c == 0x0670 || (c >= 0x06D6 && c <= 0x06ED) || (c >= 0x0610 && c <= 0x061A);
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
 // Plain ASCII (most English and much Italian or French typed on phones) folds without ICU: lower case and
@@ -114,14 +119,16 @@ std::string fold(std::string_view utf8) {
 }
 
 bool is_nfc(std::string_view utf8) {
+  if (is_ascii(utf8)) return true;
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) return true;
-  bool yes = nfc->isNormalized(icu::UnicodeString::fromUTF8(utf8), status);
+  bool yes = nfc->isNormalizedUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())), status);
   return U_FAILURE(status) || yes;
 }
 
 bool has_bidi_controls(std::string_view utf8) {
+  if (is_ascii(utf8)) return false;  // every bidi control is outside ASCII
   icu::UnicodeString s = icu::UnicodeString::fromUTF8(utf8);
   for (int32_t i = 0; i < s.length();) {
     UChar32 c = s.char32At(i);

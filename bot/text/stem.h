@@ -21,6 +21,7 @@ class Stemmer {
   std::string stem(std::string_view word);
 
  private:
+  std::string make_stem(std::string_view word);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
