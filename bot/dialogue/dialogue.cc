@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "bot/core/language.h"
+#include "bot/kb/understanding.h"
 #include "bot/text/bidi.h"
 #include "bot/text/langid.h"
 #include "bot/text/normalize.h"
@@ -404,6 +405,8 @@ Turn respond(const Knowledge& kb, ConversationState state, const std::string& st
         s.lang = guess.empty() ? std::string(kFallbackLanguage) : guess;
       }
       s.stage = Stage::kReady;
+      // The emergency numbers go first whatever the match; it only picks the article that follows them.
+      triage.article = urgent_article(kb, triage, kb.matcher->match(raw, s.lang));
       b.urgent(triage, summary);
       return b.finish();
     }

@@ -143,39 +143,57 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
       }
     });
   for (auto& th : pool) th.join();
+  std::vector<std::vector<uint32_t>> global(threads);  // a thread's term id → the index's
   for (std::size_t t = 0; t < threads; ++t) {
-    std::vector<uint32_t> global(vocabularies[t].terms.size());
-    for (std::size_t i = 0; i < global.size(); ++i) {
+    global[t].resize(vocabularies[t].terms.size());
+    for (std::size_t i = 0; i < global[t].size(); ++i) {
       std::string& term = vocabularies[t].terms[i];
       auto [it, fresh] = ix.term_ids.try_emplace(term, static_cast<uint32_t>(ix.terms.size()));
       if (fresh) ix.terms.push_back(std::move(term));
-      global[i] = it->second;
-    }
-    for (std::size_t a = first(t); a < first(t + 1); ++a) {
-      for (auto& field : analysed[a].fields)
-        for (auto& id : field) id = global[id];
-      for (auto& q : analysed[a].questions)
-        for (auto& id : q) id = global[id];
+      global[t][i] = it->second;
     }
   }
 
-  // tf[article][field][term], field lengths.
-  std::vector<std::array<std::unordered_map<uint32_t, float>, kFieldCount>> tf(n);
+  // Per article, in parallel again: each term once with its count in every field (questions are field 2),
+  // sorted by term, and the fields' lengths.
+  struct TermCounts {
+    uint32_t term;
+    std::array<float, kFieldCount> count;
+  };
+  std::vector<std::vector<TermCounts>> counts(n);
   std::vector<std::array<double, kFieldCount>> len(n);
+  pool.clear();
+  for (std::size_t t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      std::vector<std::pair<uint32_t, int>> uses;  // term, field
+      for (std::size_t a = first(t); a < first(t + 1); ++a) {
+        uses.clear();
+        len[a] = {};
+        for (int f = 0; f < kFieldCount; ++f)
+          for (auto& id : analysed[a].fields[f]) {
+            id = global[t][id];
+            uses.emplace_back(id, f);
+          }
+        for (auto& q : analysed[a].questions)
+          for (auto& id : q) {
+            id = global[t][id];
+            uses.emplace_back(id, 2);
+          }
+        std::sort(uses.begin(), uses.end());
+        for (const auto& [term, field] : uses) {
+          if (counts[a].empty() || counts[a].back().term != term) counts[a].push_back({term, {}});
+          counts[a].back().count[field] += 1;
+          len[a][field] += 1;
+        }
+      }
+    });
+  for (auto& th : pool) th.join();
+
   std::array<double, kFieldCount> total_len{};
   std::vector<std::vector<uint32_t>> question_terms;
   for (size_t a = 0; a < n; ++a) {
     article_ids_.push_back(content.articles[a].id);
-    for (int f = 0; f < kFieldCount; ++f)
-      for (uint32_t id : analysed[a].fields[f]) {
-        tf[a][f][id] += 1;
-        len[a][f] += 1;
-      }
     for (auto& ids : analysed[a].questions) {
-      for (uint32_t id : ids) {
-        tf[a][2][id] += 1;
-        len[a][2] += 1;
-      }
       question_terms.push_back(std::move(ids));
       ix.question_article.push_back(static_cast<uint32_t>(a));
     }
@@ -183,12 +201,8 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   }
   size_t vocab = ix.terms.size();
   std::vector<uint32_t> df(vocab, 0);
-  for (size_t a = 0; a < n; ++a) {
-    std::unordered_set<uint32_t> seen;
-    for (int f = 0; f < kFieldCount; ++f)
-      for (auto& [t, c] : tf[a][f]) seen.insert(t);
-    for (uint32_t t : seen) ++df[t];
-  }
+  for (size_t a = 0; a < n; ++a)
+    for (const auto& c : counts[a]) ++df[c.term];
   ix.idf.resize(vocab);
   for (size_t t = 0; t < vocab; ++t) {
     ix.idf[t] = static_cast<float>(std::log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)));
@@ -196,24 +210,33 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   }
   ix.postings.resize(vocab);
   for (size_t a = 0; a < n; ++a) {
-    std::unordered_map<uint32_t, double> tilde;
+    std::array<double, kFieldCount> norm;
     for (int f = 0; f < kFieldCount; ++f) {
       double avg = n ? total_len[f] / n : 1;
-      double norm = 1 - kFields[f].b + kFields[f].b * (avg > 0 ? len[a][f] / avg : 1);
-      for (auto& [t, c] : tf[a][f]) tilde[t] += kFields[f].weight * c / norm;
+      norm[f] = 1 - kFields[f].b + kFields[f].b * (avg > 0 ? len[a][f] / avg : 1);
     }
-    for (auto& [t, x] : tilde)
-      ix.postings[t].push_back({static_cast<uint32_t>(a), static_cast<float>(ix.idf[t] * x / (kK1 + x))});
+    for (const auto& c : counts[a]) {
+      double x = 0;
+      for (int f = 0; f < kFieldCount; ++f) x += kFields[f].weight * c.count[f] / norm[f];
+      ix.postings[c.term].push_back({static_cast<uint32_t>(a), static_cast<float>(ix.idf[c.term] * x / (kK1 + x))});
+    }
   }
   ix.qpostings.resize(vocab);
+  std::vector<std::pair<uint32_t, double>> weights;
   for (size_t q = 0; q < question_terms.size(); ++q) {
-    std::unordered_map<uint32_t, double> w;
-    for (uint32_t t : question_terms[q]) w[t] += ix.idf[t];
+    std::vector<uint32_t>& terms = question_terms[q];
+    std::sort(terms.begin(), terms.end());
+    weights.clear();
+    for (uint32_t t : terms) {
+      if (weights.empty() || weights.back().first != t) weights.emplace_back(t, 0.0);
+      weights.back().second += ix.idf[t];
+    }
     double norm = 0;
-    for (auto& [t, x] : w) norm += x * x;
+    for (const auto& [t, x] : weights) norm += x * x;
     norm = std::sqrt(norm);
     if (norm == 0) continue;
-    for (auto& [t, x] : w) ix.qpostings[t].push_back({static_cast<uint32_t>(q), static_cast<float>(x / norm)});
+    for (const auto& [t, x] : weights)
+      ix.qpostings[t].push_back({static_cast<uint32_t>(q), static_cast<float>(x / norm)});
   }
   ix.term_trigram_count.resize(vocab);
   for (size_t t = 0; t < vocab; ++t) {

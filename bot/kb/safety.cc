@@ -1,5 +1,7 @@
 #include "bot/kb/safety.h"
 
+#include <algorithm>
+
 #include "bot/text/normalize.h"
 #include "bot/text/tokenize.h"
 #include "bot/text/utf8.h"
@@ -54,6 +56,12 @@ bool SafetyTriage::matches_at(const Phrase& p, const std::vector<std::string>& w
     if (!found) return false;
   }
   return true;
+}
+
+bool SafetyTriage::is_category_article(const std::string& article_id) const {
+  return article_id != kEmergencyArticle &&
+         std::any_of(categories_.begin(), categories_.end(),
+                     [&](const SafetyCategory& c) { return c.article == article_id; });
 }
 
 TriageResult SafetyTriage::assess(const std::string& raw) const {

@@ -34,6 +34,8 @@ class SafetyTriage {
   explicit SafetyTriage(const Content& content);
   TriageResult assess(const std::string& text) const;
   size_t phrase_count() const { return phrases_.size(); }
+  // Whether `article_id` is a category's own article (violence, trafficking...), not the emergency numbers.
+  bool is_category_article(const std::string& article_id) const;
 
  private:
   struct Word {

@@ -10,9 +10,14 @@
 
 namespace approdo {
 
+// The article a person in danger gets after the emergency numbers: the triage category's own; or, when the
+// category has only the numbers (danger), the matcher's confident answer if that is a category's article — "he
+// threatens me with a knife" read as danger is about violence, and the violence article is what helps next.
+std::string urgent_article(const Knowledge& kb, const TriageResult& triage, const MatchResult& match);
+
 struct Understanding {
   std::string lang;  // the language the message was read in
-  TriageResult triage;
+  TriageResult triage;  // its article is urgent_article()
   SmallTalk small_talk = SmallTalk::kNone;  // wins over the match (see Locales::small_talk)
   MatchResult match;
 
