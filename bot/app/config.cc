@@ -8,6 +8,8 @@
 #include <functional>
 #include <vector>
 
+#include "bot/text/utf8.h"
+
 extern char** environ;
 
 namespace approdo {
@@ -163,6 +165,7 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
   }
   if (r.error.empty()) r.error = apply_env(env, known, r.config);
   if (r.error.empty()) r.error = check(r.config, path);
+  r.error = text::one_line(r.error);  // one line, whatever a key in the file holds
   // Relative directories in a config file are relative to where approdo runs (the repository root in
   // development), not to the file: that keeps deploy/approdo.dev.yaml readable.
   return r;

@@ -48,6 +48,8 @@ TEST_CASE("config mistakes are one line naming the file and the key") {
       {"http_threads: 1\n", "'http_threads' must be 2..256"},
       {"channels: {telegram: {bot_tokn: x}}\n", "unknown key 'channels.telegram.bot_tokn'"},
       {"listen: [1, 2\n", "c.yaml:"},
+      // A key holding a line break (found by fuzz/config_fuzz) is still quoted on one line.
+      {"\"chan\\rnels\\n\": {}\n", "unknown key 'chan nels '"},
   };
   for (const auto& c : cases) {
     auto path = dir.write("c.yaml", c.yaml);

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "bot/text/utf8.h"
+
 namespace approdo {
 
 struct Problem {
@@ -17,7 +19,8 @@ struct Problem {
   std::string format() const {
     std::string s = file;
     if (line > 0) s += ":" + std::to_string(line) + ":" + std::to_string(col);
-    return s + (severity == Severity::kError ? ": error: " : ": warning: ") + message;
+    // One line per problem, whatever the file quoted in the message holds (a key with a line break in it).
+    return s + (severity == Severity::kError ? ": error: " : ": warning: ") + text::one_line(message);
   }
 };
 

@@ -70,6 +70,27 @@ std::string scrub_utf8(std::string_view s) {
   return out;
 }
 
+std::string one_line(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  char32_t cp;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = valid_sequence(s, i, &cp);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+      continue;
+    }
+    bool breaks_line = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
+    if (breaks_line)
+      out += ' ';
+    else
+      out.append(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
 std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes) {
   if (s.size() <= max_bytes) return s;
   std::size_t end = max_bytes;

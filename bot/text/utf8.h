@@ -12,6 +12,9 @@ bool is_valid_utf8(std::string_view s);
 // Replaces every invalid sequence with U+FFFD and drops NUL and C0/C1 control characters except \n and \t,
 // and the bidi embedding, override and isolate controls.
 std::string scrub_utf8(std::string_view s);
+// For messages that quote untrusted text (a key from a config file, a webhook field): valid UTF-8 on one
+// line — invalid sequences become U+FFFD and every control character, line breaks included, a space.
+std::string one_line(std::string_view s);
 // The longest prefix of at most `max_bytes` bytes that ends on a code point boundary.
 std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes);
 // Number of code points (s must be valid UTF-8).

@@ -29,8 +29,11 @@ TEST_CASE("UTF-8 validity follows RFC 3629") {
   }
 }
 
-TEST_CASE("scrubbing replaces invalid bytes and drops control characters") {
+TEST_CASE("scrubbing replaces invalid bytes and drops control characters; one_line keeps text on one line") {
   CHECK(scrub_utf8("a\xFF" "b") == "a\xEF\xBF\xBD" "b");
+  CHECK(one_line(std::string("chan\r\0nels\n\xC2\x85x\xE2\x80\xA8y", 18)) == "chan  nels  x y");
+  CHECK(one_line("a\xFF" "b\tc") == "a\xEF\xBF\xBD" "b c");
+  CHECK(one_line("کلید") == "کلید");
   CHECK(scrub_utf8(std::string("a\0b", 3)) == "ab");
   CHECK(scrub_utf8("line1\nline2\tx\x1B[31m") == "line1\nline2\tx[31m");
   CHECK(scrub_utf8("\xC2\x85" "x") == "x");  // C1 control NEL
