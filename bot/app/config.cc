@@ -148,7 +148,7 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::Exception& e) {
-    r.error = where(path, e.mark) + ": " + e.msg;
+    r.error = text::one_line(where(path, e.mark) + ": " + e.msg);  // yaml-cpp quotes the character it refused
     return r;
   }
   auto known = keys();
