@@ -14,6 +14,14 @@
 
 namespace approdo::testing {
 
+// A client of a server on this machine, as the tests use it: no Nagle delay, patient with long polls.
+inline httplib::Client loopback_client(int port) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_tcp_nodelay(true);
+  c.set_read_timeout(30, 0);
+  return c;
+}
+
 class RunningBot {
  public:
   // `config.content_dir` empty: the repository's content.
@@ -43,12 +51,7 @@ class RunningBot {
 
   int port() const { return port_; }
   App& app() { return *app_; }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_tcp_nodelay(true);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+  httplib::Client client() const { return loopback_client(port_); }
 
  private:
   ScratchDir dir_;
@@ -63,7 +66,8 @@ class RunningBot {
 // One person in the web chat: sends a line, collects the bot's replies (long-poll until `count` arrived).
 class WebChatUser {
  public:
-  WebChatUser(const RunningBot& bot, std::string session) : client_(bot.client()), session_(std::move(session)) {}
+  WebChatUser(const RunningBot& bot, std::string session) : WebChatUser(bot.port(), std::move(session)) {}
+  WebChatUser(int port, std::string session) : client_(loopback_client(port)), session_(std::move(session)) {}
 
   int send(const std::string& text, const char* field = "text") {
     nlohmann::json body{{"session", session_}, {"id", "m" + std::to_string(++sent_)}, {field, text}};

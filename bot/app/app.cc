@@ -63,7 +63,7 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
     out.error = "opening_hours: " + hours_error;
     return out;
   }
-  std::string db_path = (std::filesystem::path(config.data_dir) / "approdo.db").string();
+  std::string db_path = config.sqlite_path();
   try {
     app->store_ = std::make_unique<Store>(db_path, *keys.keyring);
     app->store_->release_stale_claims();

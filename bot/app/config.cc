@@ -122,6 +122,8 @@ std::string check(const Config& c, const std::string& file) {
 
 }  // namespace
 
+std::string Config::sqlite_path() const { return (std::filesystem::path(data_dir) / "approdo.db").string(); }
+
 ConfigResult default_config(const std::map<std::string, std::string>& env) {
   ConfigResult r;
   r.error = apply_env(env, keys(), r.config);

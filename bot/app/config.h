@@ -40,6 +40,8 @@ struct Config {
   TelegramConfig telegram;
   WhatsAppConfig whatsapp;
   TwilioConfig twilio;
+
+  std::string sqlite_path() const;  // data_dir/approdo.db
 };
 
 // The result of loading: a config, or one line naming the file, key and problem.

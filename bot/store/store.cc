@@ -6,6 +6,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "bot/store/backup.h"
 #include "bot/store/migrations.h"
 
 namespace approdo {
@@ -91,6 +92,10 @@ bool Store::integrity_ok() {
 void Store::migrate() {
   std::lock_guard lock(mu_);
   int version = db_.execAndGet("PRAGMA user_version").getInt();
+  // Before changing the schema of a database that holds data, keep it as it was: going back to the previous
+  // release is then `approdo restore <db>.before-v<N>`.
+  if (version > 0 && version < schema_version() && !db_.getFilename().empty())
+    copy_database(db_, db_.getFilename() + ".before-v" + std::to_string(version));
   for (int v = version; v < schema_version(); ++v) {
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
     db_.exec(std::string(store::kMigrations[v]));
