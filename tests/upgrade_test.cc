@@ -5,7 +5,7 @@
 
 #include "bot/app/app.h"
 #include "bot/store/migrations.h"
-#include "bot/store/store.h"
+#include "bot/store/sqlite_store.h"
 #include "tests/test_support.h"
 
 namespace approdo {
@@ -61,8 +61,8 @@ TEST_CASE("a release 1 database is migrated with its data, and a copy of it is k
   const std::string path = dir.file("approdo.db");
   const std::string key = write_release_1_database(path, keys);
 
-  Store s(path, keys);
-  CHECK(s.current_version() == Store::schema_version());
+  SqliteStore s(path, keys);
+  CHECK(s.current_version() == SqliteStore::schema_version());
   CHECK(s.integrity_ok());
   {
     SQLite::Database before(path + ".before-v1", SQLite::OPEN_READONLY);

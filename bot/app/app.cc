@@ -4,6 +4,10 @@
 #include <filesystem>
 
 #include "bot/handoff/opening_hours.h"
+#include "bot/store/pg_store.h"
+#include "bot/store/sqlite_store.h"
+#include "bot/store/pg_store.h"
+#include "bot/store/sqlite_store.h"
 
 namespace approdo {
 
@@ -63,12 +67,16 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
     out.error = "opening_hours: " + hours_error;
     return out;
   }
-  std::string db_path = config.sqlite_path();
+  // The URL is not repeated in a message: it may hold a password.
+  std::string db_name = config.uses_postgresql() ? "the PostgreSQL database (store)" : config.sqlite_path();
   try {
-    app->store_ = std::make_unique<Store>(db_path, *keys.keyring);
+    if (config.uses_postgresql())
+      app->store_ = std::make_unique<PgStore>(config.store, *keys.keyring);
+    else
+      app->store_ = std::make_unique<SqliteStore>(config.sqlite_path(), *keys.keyring);
     app->store_->release_stale_claims();
   } catch (const std::exception& e) {
-    out.error = "cannot open database " + db_path + ": " + e.what();
+    out.error = "cannot open " + db_name + ": " + e.what();
     return out;
   }
   app->knowledge_ = std::make_unique<KnowledgeHolder>(config.content_dir, config.locales_dir);

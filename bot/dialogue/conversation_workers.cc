@@ -80,8 +80,30 @@ void ConversationWorkers::run(Shard& shard) {
   }
 }
 
+// Lets go of a held conversation however the turn ends (a failed turn is retried later, perhaps elsewhere).
+class HeldConversation {
+ public:
+  HeldConversation(Store& store, const std::string& key) : store_(store), key_(key) {}
+  ~HeldConversation() { store_.let_go_conversation(key_); }
+
+ private:
+  Store& store_;
+  const std::string& key_;
+};
+
 void ConversationWorkers::process(const std::string& conv_key) {
-  for (const StoredInbound& in : store_.pending_for(conv_key)) {
+  // With several instances on one database, another one may hold this conversation: it answers what is
+  // pending before letting go. Looking again after letting go closes the gap where it had just looked.
+  do {
+    if (!store_.hold_conversation(conv_key)) return;
+    HeldConversation held(store_, conv_key);
+    for (auto batch = store_.pending_for(conv_key); !batch.empty(); batch = store_.pending_for(conv_key))
+      answer(conv_key, batch);
+  } while (!store_.pending_for(conv_key).empty());
+}
+
+void ConversationWorkers::answer(const std::string& conv_key, const std::vector<StoredInbound>& batch) {
+  for (const StoredInbound& in : batch) {
     auto kb = knowledge_.current();  // one knowledge version for the whole turn
     auto conv = store_.load_conversation(conv_key);
     ConversationState state = conv ? state_from_json(conv->state_json) : ConversationState{};

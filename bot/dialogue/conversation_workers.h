@@ -56,6 +56,7 @@ class ConversationWorkers {
   };
   void run(Shard& shard);
   void process(const std::string& conv_key);
+  void answer(const std::string& conv_key, const std::vector<StoredInbound>& batch);
 
   Store& store_;
   const KnowledgeHolder& knowledge_;

@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "bot/store/store.h"
+#include "bot/store/sqlite_store.h"
 
 namespace approdo {
 namespace {
@@ -40,9 +40,9 @@ std::string unusable_backup(const std::string& file, const Keyring& keyring) {
     int version = db.execAndGet("PRAGMA user_version").getInt();
     if (version < 1 || !db.tableExists("conversations") || !db.tableExists("outbox"))
       return file + ": not an Approdo database";
-    if (version > Store::schema_version())
+    if (version > SqliteStore::schema_version())
       return file + ": made by a newer Approdo (schema v" + std::to_string(version) + ", this one knows up to v" +
-             std::to_string(Store::schema_version()) + "): install that version to restore it";
+             std::to_string(SqliteStore::schema_version()) + "): install that version to restore it";
     SQLite::Statement q(db, "SELECT address_sealed FROM conversations LIMIT 1");
     if (q.executeStep()) {
       const auto& col = q.getColumn(0);
@@ -108,7 +108,7 @@ BackupResult restore_database(const std::string& backup, const std::string& db_p
   }
   remove_with_journals(db_path);
   fs::rename(incoming, db_path);
-  Store migrated(db_path, keyring);  // applies the migrations a backup from an older release needs
+  SqliteStore migrated(db_path, keyring);  // applies the migrations a backup from an older release needs
   SQLite::Database db(db_path, SQLite::OPEN_READONLY);
   r.summary = summarize(db);
   return r;

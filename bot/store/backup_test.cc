@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "bot/store/store.h"
+#include "bot/store/sqlite_store.h"
 #include "tests/test_support.h"
 
 namespace approdo {
@@ -44,7 +44,7 @@ int64_t scalar(const std::string& db_path, const std::string& sql) {
 TEST_CASE("a backup taken while turns are being saved holds whole turns, and is one self-contained file") {
   testing::ScratchDir dir;
   auto keys = keyring_in(dir.path().string());
-  Store s(dir.file("live.db"), keys);
+  SqliteStore s(dir.file("live.db"), keys);
   std::atomic<bool> stop{false};
   std::atomic<int> written{0};
   std::thread writer([&] {
@@ -60,7 +60,7 @@ TEST_CASE("a backup taken while turns are being saved holds whole turns, and is 
     BackupResult r = backup_database(dir.file("live.db"), copy);
     REQUIRE(r.error.empty());
     CHECK(!std::filesystem::exists(copy + "-wal"));
-    CHECK(scalar(copy, "PRAGMA user_version") == Store::schema_version());
+    CHECK(scalar(copy, "PRAGMA user_version") == SqliteStore::schema_version());
     int64_t messages = scalar(copy, "SELECT COUNT(*) FROM messages");
     // A turn marks its message answered and queues its reply in one transaction: a torn copy would hold
     // one without the other. (The last message may be recorded and not yet answered: it resumes on start.)
@@ -79,7 +79,7 @@ TEST_CASE("a backup taken while turns are being saved holds whole turns, and is 
 
 // A database at `db` where one person has written once and been answered.
 void one_exchange(const std::string& db, const Keyring& keys) {
-  Store s(db, keys);
+  SqliteStore s(db, keys);
   exchange(s, "1", "m1", "hello");
 }
 
@@ -90,13 +90,13 @@ TEST_CASE("restore puts a backup back, migrates nothing it need not, and keeps t
   one_exchange(db, keys);
   REQUIRE(backup_database(db, dir.file("backup.db")).error.empty());
   {
-    Store s(db, keys);
+    SqliteStore s(db, keys);
     exchange(s, "2", "m2", "after the backup");
   }
   BackupResult r = restore_database(dir.file("backup.db"), db, keys);
   REQUIRE(r.error.empty());
   CHECK(r.summary.describe() == "schema v2: 1 conversation, 1 message, 1 reply, 0 tickets");
-  Store restored(db, keys);
+  SqliteStore restored(db, keys);
   CHECK(restored.count("messages") == 1);
   CHECK(restored.integrity_ok());
   CHECK(scalar(db + ".before-restore", "SELECT COUNT(*) FROM messages") == 2);
@@ -131,7 +131,7 @@ TEST_CASE("restore refuses what it cannot use, with the reason, and leaves the d
   REQUIRE(backup_database(db, dir.file("future.db")).error.empty());
   {
     SQLite::Database future(dir.file("future.db"), SQLite::OPEN_READWRITE);
-    future.exec("PRAGMA user_version = " + std::to_string(Store::schema_version() + 1));
+    future.exec("PRAGMA user_version = " + std::to_string(SqliteStore::schema_version() + 1));
   }
   CHECK(refused(dir.file("future.db"), keys).find("made by a newer Approdo") != std::string::npos);
 }

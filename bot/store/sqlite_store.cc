@@ -1,73 +1,18 @@
-#include "bot/store/store.h"
+#include "bot/store/sqlite_store.h"
 
-#include <nlohmann/json.hpp>
-
-#include <chrono>
-#include <ctime>
+#include <algorithm>
 #include <filesystem>
 
 #include "bot/store/backup.h"
 #include "bot/store/migrations.h"
+#include "bot/store/row_codec.h"
 
 namespace approdo {
 
-using nlohmann::json;
+using namespace store;  // the row codec
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-namespace {
-
-const char* kind_name(InboundMessage::Kind k) {
-  switch (k) {
-    case InboundMessage::Kind::kText: return "text";
-    case InboundMessage::Kind::kChoice: return "choice";
-    case InboundMessage::Kind::kMedia: return "media";
-    case InboundMessage::Kind::kBlocked: return "blocked";
-    case InboundMessage::Kind::kUnblocked: return "unblocked";
-    case InboundMessage::Kind::kStatus: return "status";
-  }
-  return "text";
-}
-
-InboundMessage::Kind kind_from(const std::string& s) {
-  if (s == "choice") return InboundMessage::Kind::kChoice;
-  if (s == "media") return InboundMessage::Kind::kMedia;
-  return InboundMessage::Kind::kText;
-}
-
-std::string payload_json(const OutboundMessage& m) {
-  json choices = json::array();
-  for (const auto& c : m.choices) choices.push_back({{"id", c.id}, {"label", c.label}});
-  return json{{"text", m.text}, {"choices", choices}, {"lang", m.lang}, {"source", m.source}}.dump();
-}
-
-OutboundMessage payload_from(const std::string& s) {
-  OutboundMessage m;
-  json j = json::parse(s, nullptr, false);
-  if (j.is_discarded()) return m;
-  m.text = j.value("text", "");
-  m.lang = j.value("lang", "");
-  m.source = j.value("source", "");
-  for (const auto& c : j.value("choices", json::array())) m.choices.push_back({c.value("id", ""), c.value("label", "")});
-  return m;
-}
-
-std::string today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-}  // namespace
-
-Store::Store(const std::string& path, const Keyring& keyring)
-    : keyring_(keyring), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+SqliteStore::SqliteStore(const std::string& path, const Keyring& keyring)
+    : Store(keyring), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
   db_.setBusyTimeout(5000);
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=NORMAL");
@@ -75,21 +20,21 @@ Store::Store(const std::string& path, const Keyring& keyring)
   migrate();
 }
 
-Store::~Store() = default;
+SqliteStore::~SqliteStore() = default;
 
-int Store::schema_version() { return static_cast<int>(store::kMigrations.size()); }
+int SqliteStore::schema_version() { return static_cast<int>(store::kMigrations.size()); }
 
-int Store::current_version() {
+int SqliteStore::current_version() {
   std::lock_guard lock(mu_);
   return db_.execAndGet("PRAGMA user_version").getInt();
 }
 
-bool Store::integrity_ok() {
+bool SqliteStore::integrity_ok() {
   std::lock_guard lock(mu_);
   return db_.execAndGet("PRAGMA quick_check").getString() == "ok";
 }
 
-void Store::migrate() {
+void SqliteStore::migrate() {
   std::lock_guard lock(mu_);
   int version = db_.execAndGet("PRAGMA user_version").getInt();
   // Before changing the schema of a database that holds data, keep it as it was: going back to the previous
@@ -104,7 +49,7 @@ void Store::migrate() {
   }
 }
 
-RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) {
+RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& messages) {
   RecordResult r;
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -125,7 +70,7 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
       q.exec();
       continue;
     }
-    std::string key = keyring_.conversation_key(m.channel, m.address);
+    std::string key = keyring().conversation_key(m.channel, m.address);
     if (m.kind == InboundMessage::Kind::kBlocked || m.kind == InboundMessage::Kind::kUnblocked) {
       bool blocked = m.kind == InboundMessage::Kind::kBlocked;
       SQLite::Statement q(db_, "UPDATE conversations SET blocked = ?, updated_at = ? WHERE key = ?");
@@ -160,7 +105,7 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
     SQLite::Statement conv(db_,
                            "INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
                            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at");
-    std::string sealed = keyring_.seal(m.address);
+    std::string sealed = keyring().seal(m.address);
     conv.bind(1, key);
     conv.bind(2, m.channel);
     conv.bind(3, sealed.data(), static_cast<int>(sealed.size()));
@@ -173,7 +118,7 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
   return r;
 }
 
-std::vector<std::string> Store::conversations_with_pending() {
+std::vector<std::string> SqliteStore::conversations_with_pending() {
   std::lock_guard lock(mu_);
   std::vector<std::string> out;
   SQLite::Statement q(db_, "SELECT conv_key, MIN(id) AS first FROM messages WHERE processed = 0"
@@ -182,7 +127,7 @@ std::vector<std::string> Store::conversations_with_pending() {
   return out;
 }
 
-std::vector<StoredInbound> Store::pending_for(const std::string& conv_key) {
+std::vector<StoredInbound> SqliteStore::pending_for(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   std::vector<StoredInbound> out;
   SQLite::Statement q(db_, "SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
@@ -204,7 +149,7 @@ std::vector<StoredInbound> Store::pending_for(const std::string& conv_key) {
   return out;
 }
 
-std::optional<ConversationRecord> Store::load_conversation(const std::string& conv_key) {
+std::optional<ConversationRecord> SqliteStore::load_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
                            " WHERE key = ?");
@@ -222,7 +167,7 @@ std::optional<ConversationRecord> Store::load_conversation(const std::string& co
   return c;
 }
 
-void Store::erase_locked(const std::string& conv_key) {
+void SqliteStore::erase_locked(const std::string& conv_key) {
   for (const char* sql : {"DELETE FROM messages WHERE conv_key = ?", "DELETE FROM outbox WHERE conv_key = ?",
                           "UPDATE tickets SET conv_key = NULL, summary = '' WHERE conv_key = ?",
                           "DELETE FROM conversations WHERE key = ?"}) {
@@ -258,7 +203,7 @@ constexpr const char* kTicketColumns =
 
 }  // namespace
 
-std::vector<TicketView> Store::open_tickets() {
+std::vector<TicketView> SqliteStore::open_tickets() {
   std::lock_guard lock(mu_);
   std::vector<TicketView> out;
   SQLite::Statement q(db_, std::string(kTicketColumns) +
@@ -268,7 +213,7 @@ std::vector<TicketView> Store::open_tickets() {
   return out;
 }
 
-std::optional<TicketView> Store::ticket(int64_t id) {
+std::optional<TicketView> SqliteStore::ticket(int64_t id) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, std::string(kTicketColumns) + " WHERE id = ?");
   q.bind(1, id);
@@ -276,7 +221,7 @@ std::optional<TicketView> Store::ticket(int64_t id) {
   return read_ticket(q);
 }
 
-std::optional<int64_t> Store::caseworker_reply(int64_t ticket_id, const std::string& caseworker,
+std::optional<int64_t> SqliteStore::caseworker_reply(int64_t ticket_id, const std::string& caseworker,
                                                const OutboundMessage& m) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -312,7 +257,7 @@ std::optional<int64_t> Store::caseworker_reply(int64_t ticket_id, const std::str
   return id;
 }
 
-bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing) {
+bool SqliteStore::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   int64_t now = now_ms();
@@ -354,7 +299,7 @@ bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const Ou
   return true;
 }
 
-int64_t Store::outbox_with_status(const std::string& status) {
+int64_t SqliteStore::outbox_with_status(const std::string& status) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT COUNT(*) FROM outbox WHERE status = ?");
   q.bind(1, status);
@@ -362,19 +307,19 @@ int64_t Store::outbox_with_status(const std::string& status) {
   return q.getColumn(0).getInt64();
 }
 
-int Store::waiting_tickets() {
+int SqliteStore::waiting_tickets() {
   std::lock_guard lock(mu_);
   return db_.execAndGet("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").getInt();
 }
 
-bool Store::has_open_ticket(const std::string& conv_key) {
+bool SqliteStore::has_open_ticket(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
   q.bind(1, conv_key);
   return q.executeStep();
 }
 
-int Store::erase_inactive_before(int64_t cutoff_ms) {
+int SqliteStore::erase_inactive_before(int64_t cutoff_ms) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<std::string> keys;
@@ -387,14 +332,14 @@ int Store::erase_inactive_before(int64_t cutoff_ms) {
   return static_cast<int>(keys.size());
 }
 
-void Store::erase_conversation(const std::string& conv_key) {
+void SqliteStore::erase_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   erase_locked(conv_key);
   tx.commit();
 }
 
-std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
+std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   int64_t now = now_ms();
@@ -483,7 +428,7 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
   return ids;
 }
 
-OutboxRow Store::read_outbox(SQLite::Statement& q) {
+OutboxRow SqliteStore::read_outbox(SQLite::Statement& q) {
   // Columns: id, conv_key, channel, address_sealed, payload, attempts, created_at
   OutboxRow r;
   r.id = q.getColumn(0).getInt64();
@@ -492,7 +437,7 @@ OutboxRow Store::read_outbox(SQLite::Statement& q) {
   const auto& col = q.getColumn(3);
   if (!col.isNull()) {
     std::string sealed(static_cast<const char*>(col.getBlob()), static_cast<size_t>(col.getBytes()));
-    r.address = keyring_.open(sealed).value_or("");
+    r.address = keyring().open(sealed).value_or("");
   }
   r.msg = payload_from(q.getColumn(4).getString());
   r.attempts = q.getColumn(5).getInt();
@@ -500,7 +445,7 @@ OutboxRow Store::read_outbox(SQLite::Statement& q) {
   return r;
 }
 
-std::vector<OutboxRow> Store::claim_due(const std::string& channel, int limit) {
+std::vector<OutboxRow> SqliteStore::claim_due(const std::string& channel, int limit) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<OutboxRow> out;
@@ -523,7 +468,7 @@ std::vector<OutboxRow> Store::claim_due(const std::string& channel, int limit) {
   return out;
 }
 
-void Store::mark_sent(int64_t id, const std::string& provider_message_id) {
+void SqliteStore::mark_sent(int64_t id, const std::string& provider_message_id) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
                            " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
@@ -534,7 +479,7 @@ void Store::mark_sent(int64_t id, const std::string& provider_message_id) {
   q.exec();
 }
 
-void Store::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) {
+void SqliteStore::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?"
                            " WHERE id = ?");
@@ -545,7 +490,7 @@ void Store::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& e
   q.exec();
 }
 
-void Store::mark_dead(int64_t id, const std::string& error) {
+void SqliteStore::mark_dead(int64_t id, const std::string& error) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'dead', last_error = ?, address_sealed = NULL, updated_at = ?"
                            " WHERE id = ?");
@@ -557,7 +502,7 @@ void Store::mark_dead(int64_t id, const std::string& error) {
            " ON CONFLICT (name) DO UPDATE SET value = value + 1");
 }
 
-void Store::mark_held(int64_t id, const std::string& error) {
+void SqliteStore::mark_held(int64_t id, const std::string& error) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'held', last_error = ?, updated_at = ? WHERE id = ?");
   q.bind(1, error);
@@ -566,12 +511,12 @@ void Store::mark_held(int64_t id, const std::string& error) {
   q.exec();
 }
 
-void Store::release_stale_claims() {
+void SqliteStore::release_stale_claims() {
   std::lock_guard lock(mu_);
   db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
 }
 
-int64_t Store::next_due_at(const std::string& channel) {
+int64_t SqliteStore::next_due_at(const std::string& channel) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
   q.bind(1, channel);
@@ -579,7 +524,7 @@ int64_t Store::next_due_at(const std::string& channel) {
   return 0;
 }
 
-std::vector<OutboxRow> Store::take_for_conversation(const std::string& conv_key, int64_t after_id) {
+std::vector<OutboxRow> SqliteStore::take_for_conversation(const std::string& conv_key, int64_t after_id) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<OutboxRow> out;
@@ -597,7 +542,7 @@ std::vector<OutboxRow> Store::take_for_conversation(const std::string& conv_key,
   return out;
 }
 
-std::optional<OutboxStatus> Store::outbox_status(int64_t id) {
+std::optional<OutboxStatus> SqliteStore::outbox_status(int64_t id) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT status, delivery, last_error FROM outbox WHERE id = ?");
   q.bind(1, id);
@@ -605,7 +550,7 @@ std::optional<OutboxStatus> Store::outbox_status(int64_t id) {
   return OutboxStatus{id, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
 }
 
-int64_t Store::count(const std::string& table) {
+int64_t SqliteStore::count(const std::string& table) {
   std::lock_guard lock(mu_);
   static const char* allowed[] = {"conversations", "messages", "outbox", "tickets", "unmatched", "article_views"};
   for (const char* t : allowed)
