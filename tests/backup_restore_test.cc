@@ -101,5 +101,17 @@ TEST_CASE("restore without the right secret key is refused and changes nothing")
   CHECK(!std::filesystem::exists(dir.file("other/approdo.db")));
 }
 
+TEST_CASE("backup and restore point to PostgreSQL's own tools when the store is PostgreSQL") {
+  testing::ScratchDir dir;
+  const std::string config = dir.write("pg.yaml", "data_dir: " + dir.file("data") +
+                                                      "\nstore: postgresql://approdo@127.0.0.1:1/approdo\n");
+  auto b = approdo("backup --config " + config + " " + dir.file("b.db"));
+  CHECK(b.exit_code == 2);
+  CHECK(b.output.find("the store is PostgreSQL: use pg_dump") != std::string::npos);
+  auto r = approdo("restore --config " + config + " " + config);
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("use pg_restore") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace approdo

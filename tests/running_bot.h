@@ -25,14 +25,16 @@ inline httplib::Client loopback_client(int port) {
 class RunningBot {
  public:
   // `config.content_dir` empty: the repository's content.
-  explicit RunningBot(Config config = {}, delivery::RetryPolicy policy = {}) {
+  // `env`: APPRODO_* variables as the process would see them (e.g. a shared APPRODO_SECRET_KEY).
+  explicit RunningBot(Config config = {}, delivery::RetryPolicy policy = {},
+                      const std::map<std::string, std::string>& env = {}) {
     config.data_dir = dir_.path().string();
     if (config.content_dir == Config{}.content_dir) config.content_dir = source_dir() + "/content";
     config.locales_dir = source_dir() + "/locales";
     config.listen_host = "127.0.0.1";
     config.opening_hours = "24/7";
     config_ = config;
-    auto opened = App::open(config_, {});
+    auto opened = App::open(config_, env);
     if (!opened.app) throw std::runtime_error(opened.error);
     app_ = std::move(opened.app);
     channels_ = build_channels(config_);

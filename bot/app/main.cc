@@ -55,12 +55,16 @@ int run_serve(const Config& config) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // One server per SQLite database. With PostgreSQL several instances share the database by design.
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);  // where the lock lives; App::open reports failures
-  DataDirLock lock(config.data_dir);
-  if (!lock.held()) {
-    std::fprintf(stderr, "approdo: %s\n", lock.error().c_str());
-    return 3;
+  std::optional<DataDirLock> lock;
+  if (!config.uses_postgresql()) {
+    lock.emplace(config.data_dir);
+    if (!lock->held()) {
+      std::fprintf(stderr, "approdo: %s\n", lock->error().c_str());
+      return 3;
+    }
   }
   auto opened = App::open(config, process_environment());
   for (const auto& n : opened.notes) std::fprintf(stderr, "approdo: %s\n", n.c_str());
@@ -260,8 +264,16 @@ int run_kb_status(const Config& config) {
   return has_errors(c.problems) ? 1 : 0;
 }
 
+// backup and restore are SQLite's; PostgreSQL has its own tools, which know its consistency rules.
+bool refuse_postgresql(const Config& config, const char* tool) {
+  if (!config.uses_postgresql()) return false;
+  std::fprintf(stderr, "approdo: the store is PostgreSQL: use %s (see deploy/README.md)\n", tool);
+  return true;
+}
+
 // A consistent copy of the database while the server may be serving (SQLite online backup).
 int run_backup(const Config& config, const std::string& file) {
+  if (refuse_postgresql(config, "pg_dump --format=custom")) return 2;
   BackupResult r = backup_database(config.sqlite_path(), file);
   if (!r.error.empty()) {
     std::fprintf(stderr, "approdo: %s\n", r.error.c_str());
@@ -275,6 +287,7 @@ int run_backup(const Config& config, const std::string& file) {
 
 // Puts a backup in place of the database; refused while a server runs on the same data_dir.
 int run_restore(const Config& config, const std::string& file) {
+  if (refuse_postgresql(config, "pg_restore")) return 2;
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
   DataDirLock lock(config.data_dir);

@@ -454,7 +454,11 @@ void PgStore::release_stale_claims() {
 
 int64_t PgStore::next_due_at(const std::string& channel) {
   pqxx::work tx(connection());
-  auto r = tx.exec_params("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = $1 AND status = 'pending'",
+  // Only rows this instance could claim: a conversation whose first reply another instance is sending is
+  // that instance's to finish (counting it would have this sender ask again and again meanwhile).
+  auto r = tx.exec_params("SELECT MIN(o.next_attempt_at) FROM outbox o WHERE o.channel = $1 AND o.status = 'pending'"
+                          " AND o.id = (SELECT MIN(i.id) FROM outbox i WHERE i.conv_key = o.conv_key"
+                          " AND i.status IN ('pending', 'sending'))",
                           channel);
   if (r[0][0].is_null()) return 0;
   return std::max<int64_t>(1, r[0][0].as<int64_t>());
