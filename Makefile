@@ -7,6 +7,10 @@ JOBS ?= $(shell nproc)
 .PHONY: all bootstrap build run test unit sanitize bench lint chat clean
 SAN_BUILD ?= build-san
 FUZZ_SECONDS ?= 10
+# Every parser of outside input, as fuzz target:seed directory (the seeds are its real inputs).
+FUZZERS = telegram_update:tests/fixtures/telegram whatsapp_notification:tests/fixtures/whatsapp \
+  twilio_form:tests/fixtures/twilio config:deploy content_yaml:content/articles message_format:locales
+FUZZ_TARGETS = $(foreach f,$(FUZZERS),$(firstword $(subst :, ,$(f)))_fuzz)
 
 all: build
 
@@ -19,6 +23,7 @@ build: bootstrap
 
 run: build
 	@mkdir -p var
+	@echo "console: http://127.0.0.1:8080/console/ (first admin: $(BUILD)/approdo users add NAME --role admin --config deploy/approdo.dev.yaml)"
 	$(BUILD)/approdo serve --config deploy/approdo.dev.yaml
 
 chat: build
@@ -37,12 +42,12 @@ unit: build
 sanitize: bootstrap
 	@CXX=clang++ cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAPPRODO_SANITIZE=ON \
 	  -DAPPRODO_FUZZ=ON >/dev/null
-	@cmake --build $(SAN_BUILD) -j $(JOBS) --target approdo approdo_tests telegram_update_fuzz \
-	  whatsapp_notification_fuzz twilio_form_fuzz
+	@cmake --build $(SAN_BUILD) -j $(JOBS) --target approdo approdo_tests $(FUZZ_TARGETS)
 	@cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./approdo_tests
-	@for f in telegram_update:telegram whatsapp_notification:whatsapp twilio_form:twilio; do \
-	  target=$${f%%:*}; channel=$${f##*:}; mkdir -p $(SAN_BUILD)/corpus/$$target; \
-	  cp tests/fixtures/$$channel/*.json tests/fixtures/$$channel/*.form $(SAN_BUILD)/corpus/$$target/ 2>/dev/null; \
+	@for f in $(FUZZERS); do \
+	  target=$${f%%:*}; seeds=$${f##*:}; mkdir -p $(SAN_BUILD)/corpus/$$target; \
+	  find $$seeds -type f \( -name '*.json' -o -name '*.form' -o -name '*.yaml' \) \
+	    -exec cp {} $(SAN_BUILD)/corpus/$$target/ \; ; \
 	  echo "fuzz $$target for $(FUZZ_SECONDS)s"; \
 	  $(SAN_BUILD)/$${target}_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 \
 	    $(SAN_BUILD)/corpus/$$target >$(SAN_BUILD)/$$target.log 2>&1 || { tail -40 $(SAN_BUILD)/$$target.log; exit 1; }; \

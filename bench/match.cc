@@ -1,9 +1,10 @@
 // bench/match: how well Approdo understands people, against a plain full-text baseline measured in the same
 // run. Reads a TSV of questions (lang, expect, urgent, style, text; default ../shared/eval/dev-questions.tsv)
 // and prints, per language and overall:
-//   top1      best article == expected, on in-scope rows (expect != none)
-//   answer    answered `confident` with the expected article, on in-scope rows
-//   none→conf out-of-scope rows (expect == none) answered `confident` (lower is better)
+//   top1      the article the bot gives first (triage's when urgent, else a confident or close-call match;
+//             see bot/kb/understanding.h) == expected, on in-scope rows (expect != none)
+//   answer    answered at once (urgent or `confident`) with the expected article, on in-scope rows
+//   none→conf out-of-scope rows (expect == none) answered at once (lower is better)
 //   urg.rec   urgent rows flagged by safety triage;  false.urg  non-urgent rows flagged
 //   langid    language identified correctly (rows not written in another script, style != translit)
 // Baseline: SQLite FTS5 BM25 (unicode61, remove_diacritics 2) over the same articles, every language.
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "bot/kb/knowledge.h"
+#include "bot/kb/understanding.h"
 #include "bot/text/langid.h"
 #include "bot/text/normalize.h"
 #include "bot/text/tokenize.h"
@@ -150,13 +152,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> misses;
   for (const auto& r : rows) {
     for (Tally* t : {&by_lang[r.lang], &by_lang["all"]}) {
-      auto guess = text::identify_language(r.text);
-      auto m = kb.matcher->match(r.text, guess.lang);
-      auto triage = kb.triage->assess(r.text);
+      Understanding u = understand(kb, r.text, "");
+      const MatchResult& m = u.match;
+      const TriageResult& triage = u.triage;
+      const std::string article = u.article();
       std::string base = baseline.best(r.text);
       if (r.style != "translit") {
         ++t->lang_rows;
-        t->lang_ok += guess.lang == r.lang;
+        t->lang_ok += u.lang == r.lang;
       }
       if (r.urgent) {
         ++t->urgent;
@@ -167,16 +170,17 @@ int main(int argc, char** argv) {
       }
       if (r.expect == "none") {
         ++t->none;
-        t->none_confident += m.outcome == MatchResult::Outcome::kConfident;
+        t->none_confident += u.answers_at_once();
         t->base_none_answered += !base.empty();
       } else {
         ++t->in_scope;
-        t->top1 += m.article == r.expect;
-        t->answered += m.outcome == MatchResult::Outcome::kConfident && m.article == r.expect;
+        t->top1 += article == r.expect;
+        t->answered += u.answers_at_once() && article == r.expect;
         t->base_top1 += base == r.expect;
       }
-      if (t == &by_lang["all"] && r.expect != "none" && m.article != r.expect)
-        misses.push_back(r.lang + " expected " + r.expect + " got " + m.article + " (" +
+      if (t == &by_lang["all"] && r.expect != "none" && article != r.expect)
+        misses.push_back(r.lang + " expected " + r.expect + " got " + (article.empty() ? "-" : article) + " [" +
+                         m.article + "] (" +
                          std::to_string(m.score).substr(0, 4) + ")");
     }
   }
@@ -197,7 +201,7 @@ int main(int argc, char** argv) {
   // Tuning on data: the blend weight decides the ranking (top-1); the thresholds decide which answers are
   // given with confidence. Printed for a grid so the defaults in matcher.h can be chosen from this table.
   std::printf("\nTuning grid (all languages): question_weight → top1; then thresholds at the default weight\n");
-  for (double qw : {0.2, 0.35, 0.5, 0.65, 0.8}) {
+  for (double qw : {0.0, 0.1, 0.2, 0.35, 0.5}) {
     MatcherTuning tuning;
     tuning.question_weight = qw;
     Matcher m(*kb.content, tuning);
@@ -232,6 +236,29 @@ int main(int argc, char** argv) {
                   confident, margin, pct(right, in_scope).c_str(), pct(wrong, in_scope).c_str(),
                   pct(none_conf, none).c_str());
     }
+  }
+
+  // The floor under which nothing is offered: a close call shows "did you mean" with the top candidates, which
+  // helps when the first is right and costs little when it is not; under the floor the person gets the menu.
+  for (double floor : {0.08, 0.12, 0.16, 0.2, 0.24}) {
+    MatcherTuning tuning;
+    tuning.close_call = floor;
+    Matcher m(*kb.content, tuning);
+    int in_scope = 0, right = 0, offered_wrong = 0, none = 0, none_offered = 0;
+    for (const auto& r : rows) {
+      auto res = m.match(r.text, text::identify_language(r.text).lang);
+      bool offered = res.outcome != MatchResult::Outcome::kNoMatch;
+      if (r.expect == "none") {
+        ++none;
+        none_offered += offered;
+      } else {
+        ++in_scope;
+        right += offered && res.article == r.expect;
+        offered_wrong += offered && res.article != r.expect;
+      }
+    }
+    std::printf("  close_call %.2f: right first %s, wrong first %s, none→offered %s\n", floor,
+                pct(right, in_scope).c_str(), pct(offered_wrong, in_scope).c_str(), pct(none_offered, none).c_str());
   }
 
   // Speed: every question many times, Approdo (langid + triage + match, as a message costs) vs the baseline.

@@ -1,6 +1,7 @@
-// The real approdo binary as operators run it, for tests of the command line: run_approdo() runs one command
-// to its end from the repository root; ServeProcess keeps `approdo serve` running in the background on a
-// config a test wrote (reading the port from the start-up line, so configs can ask for port 0). Test files only.
+// The real approdo binary as operators run it, for tests of the command line: run_approdo()
+// (tests/run_approdo.h) runs one command to its end; ServeProcess keeps `approdo serve` running in the
+// background on a config a test wrote (reading the port from the start-up line, so configs can ask for
+// port 0), as a shell would start it. Test files only.
 #pragma once
 
 #include <doctest/doctest.h>
@@ -13,27 +14,10 @@
 #include <iterator>
 #include <string>
 
+#include "tests/run_approdo.h"
 #include "tests/test_support.h"
 
 namespace approdo::testing {
-
-struct CommandRun {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-inline CommandRun run_approdo(const std::string& args, const std::string& stdin_text = "") {
-  ScratchDir dir;
-  std::string in = dir.write("stdin.txt", stdin_text);
-  std::string cmd = "cd " + source_dir() + " && " + APPRODO_BINARY + " " + args + " < " + in + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::string out;
-  char buf[4096];
-  while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
 
 class ServeProcess {
  public:

@@ -14,7 +14,7 @@
 namespace approdo {
 namespace {
 
-testing::CommandRun approdo(const std::string& args) { return testing::run_approdo(args); }
+testing::Run approdo(const std::string& args) { return testing::run_approdo(args); }
 
 std::string config_for(const testing::ScratchDir& dir, const std::string& name, const std::string& data_dir) {
   return dir.write(name, "listen: {host: 127.0.0.1, port: 0}\ndata_dir: " + data_dir + "\ncontent_dir: " +
@@ -51,7 +51,7 @@ TEST_CASE("a backup taken while serving restores on a new data directory, and th
     stop = true;
     others.join();
     CHECK(b.exit_code == 0);
-    CHECK(b.output.find("backup written to " + backup + " (schema v2: ") != std::string::npos);
+    CHECK(b.output.find("backup written to " + backup + " (schema v4: ") != std::string::npos);
     CHECK(b.output.find("the secret key is not in the backup") != std::string::npos);
     // Restoring under a running server would pull the database from under it.
     CHECK(refused.exit_code == 1);
@@ -65,7 +65,7 @@ TEST_CASE("a backup taken while serving restores on a new data directory, and th
   const std::string new_config = config_for(dir, "new.yaml", new_data);
   auto restored = approdo("restore --config " + new_config + " " + backup);
   CHECK(restored.exit_code == 0);
-  CHECK(restored.output.find("restored " + backup + " into " + new_data + "/approdo.db (schema v2: ") !=
+  CHECK(restored.output.find("restored " + backup + " into " + new_data + "/approdo.db (schema v4: ") !=
         std::string::npos);
 
   testing::ServeProcess serve(new_config, dir.file("new.log"));

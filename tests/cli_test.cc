@@ -13,14 +13,15 @@
 
 #include "tests/fake_provider.h"
 #include "tests/approdo_binary.h"
+#include "tests/run_approdo.h"
 #include "tests/test_support.h"
 
 namespace approdo {
 namespace {
 
-testing::CommandRun run(const std::string& args, const std::string& stdin_text = "") {
-  return testing::run_approdo(args, stdin_text);
-}
+using testing::Run;
+
+Run run(const std::string& args, const std::string& stdin_text = "") { return testing::run_approdo(args, stdin_text); }
 
 // A config for `serve` in `dir`: any free port, data in dir/var.
 std::string serve_config(const testing::ScratchDir& dir) {
@@ -101,6 +102,44 @@ TEST_CASE("a second server on the same data directory is refused, and says why")
   auto second = run("serve --config " + config);
   CHECK(second.exit_code == 3);
   CHECK(second.output.find("another approdo is running on " + dir.path().string() + "/var") != std::string::npos);
+}
+
+TEST_CASE("approdo users: add, list, passwd, disable; passwords from stdin, checked, stored as Argon2id") {
+  testing::ScratchDir dir;
+  auto config = dir.write("approdo.yaml", "data_dir: " + dir.file("var") + "\n");
+  auto add = run("users add giulia --role admin --languages fa,ps --config " + config, "a long password\n");
+  CHECK(add.exit_code == 0);
+  CHECK(add.output.find("added giulia (admin)") != std::string::npos);
+  CHECK(add.output.find("a long password") == std::string::npos);
+  auto again = run("users add giulia --config " + config, "a long password\n");
+  CHECK(again.exit_code == 1);
+  CHECK(again.output.find("a user 'giulia' exists already") != std::string::npos);
+  auto weak = run("users add marco --config " + config, "short\n");
+  CHECK(weak.exit_code == 1);
+  CHECK(weak.output.find("the password must have at least 10 characters") != std::string::npos);
+  CHECK(run("users add marco --languages xx --config " + config, "a long password\n").exit_code == 1);
+  CHECK(run("users add marco --role root --config " + config, "a long password\n").exit_code == 2);
+  CHECK(run("users add marco --config " + config, "another long one\n").exit_code == 0);
+
+  auto list = run("users list --config " + config);
+  CHECK(list.exit_code == 0);
+  CHECK(list.output.find("giulia                   admin       fa,ps                active") != std::string::npos);
+  CHECK(list.output.find("marco                    caseworker                       active") != std::string::npos);
+
+  CHECK(run("users passwd marco --config " + config, "a new long password\n").exit_code == 0);
+  CHECK(run("users passwd nobody --config " + config, "a new long password\n").exit_code == 1);
+  CHECK(run("users disable marco --config " + config).exit_code == 0);
+  CHECK(run("users list --config " + config).output.find("disabled") != std::string::npos);
+  CHECK(run("users disable nobody --config " + config).exit_code == 1);
+
+  // What is stored: an Argon2id hash, never the password.
+  FILE* db = popen(("sqlite3 " + dir.file("var") + "/approdo.db \"SELECT password_hash FROM users WHERE name = 'marco'\"").c_str(), "r");
+  REQUIRE(db);
+  char buf[256] = {};
+  std::string hash(buf, fread(buf, 1, sizeof buf - 1, db));
+  pclose(db);
+  CHECK(hash.rfind("$argon2id$v=19$", 0) == 0);
+  CHECK(hash.find("a new long password") == std::string::npos);
 }
 
 }  // namespace

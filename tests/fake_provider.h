@@ -22,30 +22,38 @@ class FakeProvider {
  public:
   struct Request {
     std::string method, path, body, content_type, authorization;
+    int status = 0;  // what the stand-in answered: 2xx means the provider accepted the request
   };
   struct Response {
     int status = 200;
     std::string body = "{}";
+    int delay_ms = 0;  // a slow provider; longer than the client's timeout, it is a timeout
   };
 
-  explicit FakeProvider(Response default_response) : default_(std::move(default_response)) {
+  // `port` 0: any free port; else that one (a test that starts the provider late, after refusals).
+  explicit FakeProvider(Response default_response, int port = 0) : default_(std::move(default_response)) {
     server_.set_tcp_nodelay(true);
     auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+      Response r;
+      {
+        std::lock_guard lock(mu_);
+        r = default_;
+        if (!queued_.empty()) {
+          r = queued_.front();
+          queued_.pop_front();
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(r.delay_ms));
       std::lock_guard lock(mu_);
       requests_.push_back({req.method, req.path, req.body, req.get_header_value("Content-Type"),
-                           req.get_header_value("Authorization")});
-      Response r = default_;
-      if (!queued_.empty()) {
-        r = queued_.front();
-        queued_.pop_front();
-      }
+                           req.get_header_value("Authorization"), r.status});
       res.status = r.status;
       res.set_content(r.body, "application/json");
       cv_.notify_all();
     };
     server_.Post(".*", handler);
     server_.Get(".*", handler);
-    port_ = server_.bind_to_any_port("127.0.0.1");
+    port_ = port == 0 ? server_.bind_to_any_port("127.0.0.1") : (server_.bind_to_port("127.0.0.1", port) ? port : -1);
     thread_ = std::thread([this] { server_.listen_after_bind(); });
     while (!server_.is_running()) std::this_thread::yield();
   }
@@ -54,6 +62,7 @@ class FakeProvider {
     thread_.join();
   }
 
+  int port() const { return port_; }
   std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   void queue(Response r) {
     std::lock_guard lock(mu_);

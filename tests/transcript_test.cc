@@ -148,6 +148,13 @@ void run_transcript(const std::string& lang) {
   CHECK(dym[0]["choices"][0]["label"] == tr.sent(tr.article(match.article).title));
   CHECK(dym[1]["text"] == tr.t("did_you_mean_hint"));
 
+  // Thanks, with a word more, in the person's language → thanked back, not an article about brothers.
+  std::string thanks;
+  for (const auto& w : kb.locales->find(lang)->small_talk.at("thanks").front()) thanks += w + " ";
+  auto welcome_back = tr.say(thanks + (lang == "en" ? "bro" : "123"));
+  REQUIRE(welcome_back.size() == 1);
+  CHECK(welcome_back[0]["text"] == tr.t("small_talk_thanks"));
+
   // Nonsense → not understood; twice → the caseworker is offered first.
   auto miss = tr.say("zzqx vvbrt kkplm");
   REQUIRE(miss.size() == 1);

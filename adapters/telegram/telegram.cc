@@ -118,8 +118,8 @@ TelegramChannel::TelegramChannel(TelegramConfig config)
   for (auto* c : {client_.get(), ack_client_.get()}) {
     c->set_tcp_nodelay(true);
     c->set_connection_timeout(5, 0);
-    c->set_read_timeout(15, 0);
-    c->set_write_timeout(15, 0);
+    c->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
+    c->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
     c->set_keep_alive(true);
   }
   ack_client_->set_connection_timeout(2, 0);  // never hold a webhook long for a spinner

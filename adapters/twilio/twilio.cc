@@ -42,23 +42,6 @@ std::string url_decode(std::string_view s) {
   return out;
 }
 
-std::string form_encode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string get(const std::multimap<std::string, std::string>& f, const std::string& key) {
   auto it = f.find(key);
   return it == f.end() ? "" : it->second;
@@ -92,6 +75,23 @@ WebhookResult refuse(int status, const std::string& why) {
 }
 
 }  // namespace
+
+std::string form_encode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 std::multimap<std::string, std::string> parse_form(std::string_view body) {
   std::multimap<std::string, std::string> out;
@@ -169,8 +169,8 @@ TwilioChannel::TwilioChannel(TwilioConfig config, std::string public_url)
       client_(std::make_unique<httplib::Client>(config_.api_base)) {
   client_->set_tcp_nodelay(true);
   client_->set_connection_timeout(5, 0);
-  client_->set_read_timeout(15, 0);
-  client_->set_write_timeout(15, 0);
+  client_->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
+  client_->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
   client_->set_keep_alive(true);
   client_->set_basic_auth(config_.account_sid, config_.auth_token);
 }

@@ -26,6 +26,8 @@ inline constexpr std::size_t kMaxSegmentsPerMessage = 4;
 
 // application/x-www-form-urlencoded → name/value pairs, in order ('+' is a space, %XX decoded).
 std::multimap<std::string, std::string> parse_form(std::string_view body);
+// Percent-encodes one value of an x-www-form-urlencoded body (space as '+').
+std::string form_encode(std::string_view s);
 // base64(HMAC-SHA1(auth_token, url + sorted name+value pairs)).
 std::string signature(std::string_view auth_token, std::string_view url,
                       const std::multimap<std::string, std::string>& params);

@@ -4,6 +4,7 @@
 
 #include "bot/core/language.h"
 #include "bot/core/untrusted_json.h"
+#include "bot/text/utf8.h"
 
 namespace approdo::webchat {
 namespace {
@@ -47,15 +48,15 @@ ParsedPost parse_post(std::string_view body) {
     out.error = "'id' must be 1-64 letters, digits, '-' or '_'";
   } else if (text.empty() == choice.empty()) {
     out.error = "exactly one of 'text' and 'choice' is required";
-  } else if (text.size() > kMaxTextBytes || choice.size() > 200) {
-    out.error = "message too long (at most 4096 bytes)";
+  } else if (choice.size() > 200) {
+    out.error = "'choice' too long (at most 200 bytes)";
   }
   if (!out.error.empty()) return out;
   out.message.channel = "webchat";
   out.message.provider_id = session + ":" + id;
   out.message.address = session;
   out.message.kind = choice.empty() ? InboundMessage::Kind::kText : InboundMessage::Kind::kChoice;
-  out.message.text = choice.empty() ? text : choice;
+  out.message.text = choice.empty() ? std::string(text::truncate_utf8(text, kMaxTextBytes)) : choice;
   return out;
 }
 

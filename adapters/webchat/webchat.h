@@ -15,6 +15,8 @@
 
 namespace approdo::webchat {
 
+// Longer text (a paste of 100 KB) is accepted and cut to this, on a code point: a person who pasted too much
+// still gets an answer, matched on the beginning.
 inline constexpr std::size_t kMaxTextBytes = 4096;
 
 struct ParsedPost {

@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <sodium.h>
 
+#include <utility>
+
 #include "bot/core/untrusted_json.h"
 #include "bot/delivery/plain_text.h"
 #include "bot/text/sms.h"
@@ -116,12 +118,29 @@ WebhookResult parse_notification(std::string_view body) {
   return r;
 }
 
+namespace {
+
+// api_base carries the Graph API version as a path ("https://graph.facebook.com/v21.0"), but httplib::Client
+// takes only scheme://host[:port] (given more, it cannot connect at all): the path goes before each request.
+std::pair<std::string, std::string> origin_and_path(const std::string& base) {
+  auto scheme = base.find("://");
+  auto slash = base.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (slash == std::string::npos) return {base, ""};
+  std::string path = base.substr(slash);
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  return {base.substr(0, slash), path};
+}
+
+}  // namespace
+
 WhatsAppChannel::WhatsAppChannel(WhatsAppConfig config)
-    : config_(std::move(config)), client_(std::make_unique<httplib::Client>(config_.api_base)) {
+    : config_(std::move(config)),
+      api_path_(origin_and_path(config_.api_base).second),
+      client_(std::make_unique<httplib::Client>(origin_and_path(config_.api_base).first)) {
   client_->set_tcp_nodelay(true);
   client_->set_connection_timeout(5, 0);
-  client_->set_read_timeout(15, 0);
-  client_->set_write_timeout(15, 0);
+  client_->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
+  client_->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
   client_->set_keep_alive(true);
   client_->set_bearer_token_auth(config_.access_token);
 }
@@ -193,7 +212,7 @@ SendResult WhatsAppChannel::send(const std::string& address, const OutboundMessa
   std::vector<std::string> parts = text::split_text(message.text, kMaxTextChars - 600);  // room for numbered choices
   if (parts.empty()) parts.push_back(".");
   SendResult result;
-  const std::string path = "/" + config_.phone_number_id + "/messages";
+  const std::string path = api_path_ + "/" + config_.phone_number_id + "/messages";
   for (std::size_t i = 0; i < parts.size(); ++i) {
     bool last = i + 1 == parts.size();
     json body = message_body(address, parts[i], last ? message.choices : std::vector<Choice>{}, "☰");

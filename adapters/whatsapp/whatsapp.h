@@ -35,6 +35,7 @@ class WhatsAppChannel : public Channel {
 
  private:
   WhatsAppConfig config_;
+  std::string api_path_;  // the path part of api_base (the Graph API version), before every request path
   std::unique_ptr<httplib::Client> client_;
 };
 

@@ -114,7 +114,7 @@ TEST_CASE("sending: buttons, lists, numbered text; the 24-hour window holds the 
   WhatsAppConfig config;
   config.phone_number_id = "106540352242922";
   config.access_token = "EAAG";
-  config.api_base = api.base_url();
+  config.api_base = api.base_url() + "/v21.0";  // the Graph API version is part of api_base, as by default
   WhatsAppChannel ch(config);
 
   auto r = ch.send("393331234567", {"Did this help?", {{"cmd:yes", "YES"}, {"cmd:no", "NO"}}, "en", ""});
@@ -122,7 +122,7 @@ TEST_CASE("sending: buttons, lists, numbered text; the 24-hour window holds the 
   CHECK(r.provider_message_id == "wamid.OUTBOUND1");
   auto reqs = api.requests();
   REQUIRE(reqs.size() == 1);
-  CHECK(reqs[0].path == "/106540352242922/messages");
+  CHECK(reqs[0].path == "/v21.0/106540352242922/messages");
   CHECK(reqs[0].authorization == "Bearer EAAG");
   auto b = json::parse(reqs[0].body);
   CHECK(b["to"] == "393331234567");

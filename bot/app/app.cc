@@ -4,12 +4,22 @@
 #include <filesystem>
 
 #include "bot/handoff/opening_hours.h"
-#include "bot/store/pg_store.h"
-#include "bot/store/sqlite_store.h"
-#include "bot/store/pg_store.h"
-#include "bot/store/sqlite_store.h"
+#include "bot/app/open_store.h"
 
 namespace approdo {
+namespace {
+
+// `approdo admin rotate-key` re-keys the database, then moves approdo.key.next over approdo.key. Stopped in
+// between, it leaves the database on the new key beside the old key file: finish the move.
+bool finish_rotation(const std::string& data_dir) {
+  std::filesystem::path dir(data_dir);
+  std::error_code ec;
+  if (!std::filesystem::exists(dir / "approdo.key.next")) return false;
+  std::filesystem::rename(dir / "approdo.key.next", dir / "approdo.key", ec);
+  return !ec;
+}
+
+}  // namespace
 
 App::~App() {
   {
@@ -67,14 +77,31 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
     out.error = "opening_hours: " + hours_error;
     return out;
   }
-  // The URL is not repeated in a message: it may hold a password.
-  std::string db_name = config.uses_postgresql() ? "the PostgreSQL database (store)" : config.sqlite_path();
+  std::string db_name = store_name(config);
   try {
-    if (config.uses_postgresql())
-      app->store_ = std::make_unique<PgStore>(config.store, *keys.keyring);
-    else
-      app->store_ = std::make_unique<SqliteStore>(config.sqlite_path(), *keys.keyring);
-    app->store_->release_stale_claims();
+    app->store_ = open_store(config, *keys.keyring);
+    if (!app->store_->key_matches() && keys.source != "environment" && finish_rotation(config.data_dir)) {
+      keys = Keyring::load_or_create(config.data_dir, env);
+      if (!keys.keyring) {
+        out.error = keys.error;
+        return out;
+      }
+      app->store_.reset();
+      app->store_ = open_store(config, *keys.keyring);
+      out.notes.push_back("finished an interrupted key rotation (approdo.key.next is now approdo.key)");
+    }
+    if (!app->store_->key_matches()) {
+      out.error = "the secret key from " + keys.source + " is not the key " + db_name +
+                  " was written with (nothing in it could be read): set the right APPRODO_SECRET_KEY or key file";
+      return out;
+    }
+    if (!app->store_->integrity_ok()) {
+      out.error = db_name + " failed its integrity check: restore it from a backup (see README)";
+      return out;
+    }
+    if (int interrupted = app->store_->release_stale_claims())
+      out.notes.push_back(std::to_string(interrupted) +
+                          " replies were being sent when the last run stopped: sending them again");
   } catch (const std::exception& e) {
     out.error = "cannot open " + db_name + ": " + e.what();
     return out;
@@ -88,7 +115,7 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
   App* raw = app.get();
   app->workers_ = std::make_unique<dialogue::ConversationWorkers>(
       *app->store_, *app->knowledge_, *hours, std::max(1, config.dialogue_threads),
-      [raw](const std::string&, const std::string&) { raw->replies_.ring(); });
+      [raw](const std::string&, const std::string&) { raw->replies_.ring(); }, config.flood_per_minute);
   app->workers_->start();
   app->watcher_ = std::thread([raw] { raw->watch_content(); });
   out.app = std::move(app);

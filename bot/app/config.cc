@@ -40,6 +40,11 @@ std::vector<Key> keys() {
       str("api_token", &Config::api_token),
       Key{"http_threads", true, [](Config& c, const std::string& v) { c.http_threads = std::stoi(v); }},
       Key{"retention_days", true, [](Config& c, const std::string& v) { c.retention_days = std::stoi(v); }},
+      Key{"flood_per_minute", true, [](Config& c, const std::string& v) { c.flood_per_minute = std::stoi(v); }},
+      Key{"handoff.offer_all_after_minutes", true,
+          [](Config& c, const std::string& v) { c.offer_all_after_minutes = std::stoi(v); }},
+      Key{"handoff.first_response_minutes", true,
+          [](Config& c, const std::string& v) { c.first_response_minutes = std::stoi(v); }},
       Key{"dialogue_threads", true, [](Config& c, const std::string& v) { c.dialogue_threads = std::stoi(v); }},
   };
 #define APPRODO_CH(ch, field) \
@@ -120,6 +125,8 @@ std::string check(const Config& c, const std::string& file) {
   if (!c.store.empty() && c.store != "sqlite" && !c.uses_postgresql())
     return file + ": 'store' must be sqlite or a postgresql://user@host/database URL";
   if (c.dialogue_threads < 1 || c.dialogue_threads > 64) return file + ": 'dialogue_threads' must be 1..64";
+  if (c.flood_per_minute < 1 || c.flood_per_minute > 100000) return file + ": 'flood_per_minute' must be 1..100000";
+  if (c.first_response_minutes < 1) return file + ": 'handoff.first_response_minutes' must be at least 1";
   return {};
 }
 

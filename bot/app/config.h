@@ -11,15 +11,18 @@ namespace approdo {
 
 struct TelegramConfig {
   std::string bot_token, secret_token, api_base = "https://api.telegram.org";
+  int timeout_ms = 15000;  // a send without an answer this long is retried (not a YAML key: tests shorten it)
   bool configured() const { return !bot_token.empty(); }
 };
 struct WhatsAppConfig {
   std::string phone_number_id, access_token, app_secret, verify_token,
       api_base = "https://graph.facebook.com/v21.0";
+  int timeout_ms = 15000;
   bool configured() const { return !phone_number_id.empty() && !access_token.empty(); }
 };
 struct TwilioConfig {
   std::string account_sid, auth_token, from, api_base = "https://api.twilio.com";
+  int timeout_ms = 15000;
   bool configured() const { return !account_sid.empty() && !auth_token.empty(); }
 };
 
@@ -36,7 +39,10 @@ struct Config {
   int http_threads = 8;            // HTTP pool (webhooks, web chat long-polls: at most half of them)
   int dialogue_threads = 2;        // dialogue workers; a conversation always runs on the same one
   int retention_days = 90;         // conversations inactive this long are erased (see privacy-your-data)
-  std::string api_token;           // bearer token for /api/v1 (caseworker API); empty = API off
+  int flood_per_minute = 20;       // messages from one conversation answered per minute; beyond: read, not answered
+  std::string api_token;           // bearer token for /api/v1 integrations (acts as a caseworker); empty = none
+  int offer_all_after_minutes = 10;  // a waiting ticket goes to every caseworker, not only its language's, after this
+  int first_response_minutes = 60;   // SLA: a ticket without a first response after this is overdue
   int content_check_ms = 2000;     // how often content/ and locales/ are checked for edits (not a YAML key)
   TelegramConfig telegram;
   WhatsAppConfig whatsapp;

@@ -1,4 +1,5 @@
-// approdo: the command line. Subcommands: serve, chat, lint, match, kb, backup, restore, telegram. See README.md.
+// approdo: the command line. Subcommands: serve, chat, lint, match, kb dump/status, backup, restore,
+// telegram set-webhook, admin erase/export/rotate-key, users. See README.md.
 // Exit codes: 0 ok, 1 the checked thing has problems (lint), 2 bad usage or configuration, 3 start-up failed.
 #include <CLI/CLI.hpp>
 #include <signal.h>
@@ -14,15 +15,17 @@
 #include "bot/app/app.h"
 #include "bot/app/channels.h"
 #include "bot/app/config.h"
+#include "bot/app/open_store.h"
+#include "bot/app/users_command.h"
 #include "bot/core/language.h"
 #include "bot/delivery/plain_text.h"
 #include "bot/kb/knowledge.h"
 #include "bot/kb/loader.h"
 #include "bot/kb/locales.h"
+#include "bot/kb/understanding.h"
 #include "bot/server/http_server.h"
 #include "bot/store/backup.h"
 #include "bot/store/data_dir_lock.h"
-#include "bot/text/langid.h"
 
 namespace {
 
@@ -86,6 +89,10 @@ int run_serve(const Config& config) {
   }
   std::fprintf(stderr, "approdo: serving on http://%s:%d/ (knowledge version %d)\n", config.listen_host.c_str(),
                port, app.knowledge().status().version);
+  std::fprintf(stderr, "approdo: caseworker console on http://%s:%d/console/\n", config.listen_host.c_str(), port);
+  if (app.store().user_count() == 0)
+    std::fprintf(stderr, "approdo: no console users yet; add the first admin with\n"
+                         "  build/approdo users add NAME --role admin --languages en,it --config FILE\n");
 
   std::thread signal_thread([&] {
     for (;;) {
@@ -193,19 +200,21 @@ int run_match(const Config& config, const std::string& lang) {
   const Knowledge& kb = *load.knowledge;
   std::string line;
   while (std::getline(std::cin, line)) {
-    std::string l = lang;
-    if (l.empty() || l == "auto") l = text::identify_language(line).lang;
-    MatchResult r = kb.matcher->match(line, l);
-    TriageResult t = kb.triage->assess(line);
-    nlohmann::json j{{"lang", l},
-                     {"article", r.outcome == MatchResult::Outcome::kNoMatch || r.article.empty()
-                                     ? nlohmann::json(nullptr)
-                                     : nlohmann::json(r.article)},
-                     {"score", r.score},
-                     {"confident", r.outcome == MatchResult::Outcome::kConfident},
-                     {"alternatives", r.alternatives},
-                     {"urgent", t.urgent}};
-    if (t.urgent) j["urgent_category"] = t.category;
+    Understanding u = understand(kb, line, lang);
+    std::string article = u.article();
+    // Alternatives: the matcher's candidates, best first, without the article given.
+    std::vector<std::string> candidates{u.match.article}, alternatives;
+    candidates.insert(candidates.end(), u.match.alternatives.begin(), u.match.alternatives.end());
+    for (const std::string& a : candidates)
+      if (!a.empty() && a != article) alternatives.push_back(a);
+    nlohmann::json j{{"lang", u.lang},
+                     {"article", article.empty() ? nlohmann::json(nullptr) : nlohmann::json(article)},
+                     {"score", u.triage.urgent ? 1.0 : u.match.score},
+                     {"confident", u.answers_at_once()},
+                     {"alternatives", alternatives},
+                     {"urgent", u.triage.urgent}};
+    if (u.triage.urgent) j["urgent_category"] = u.triage.category;
+    if (u.small_talk != SmallTalk::kNone) j["small_talk"] = true;
     std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     std::fflush(stdout);
   }
@@ -327,6 +336,98 @@ int run_telegram_set_webhook(const Config& config) {
   return 0;
 }
 
+// The database and keys of `config` for an operator's command, or nullopt (the problem printed). Never creates
+// a key: without one there is no data to look up.
+struct AdminStore {
+  Keyring keys;
+  std::string key_source;
+  std::unique_ptr<Store> store;
+};
+std::optional<AdminStore> open_for_admin(const Config& config) {
+  auto env = process_environment();
+  std::filesystem::path key_file = std::filesystem::path(config.data_dir) / "approdo.key";
+  const std::string db_name = store_name(config);
+  if (!env.count("APPRODO_SECRET_KEY") && !std::filesystem::exists(key_file)) {
+    std::fprintf(stderr, "approdo: no secret key (APPRODO_SECRET_KEY or %s): no data to look up\n",
+                 key_file.c_str());
+    return std::nullopt;
+  }
+  auto keys = Keyring::load_or_create(config.data_dir, env);
+  if (!keys.keyring) {
+    std::fprintf(stderr, "approdo: %s\n", keys.error.c_str());
+    return std::nullopt;
+  }
+  if (!store_exists(config)) {
+    std::fprintf(stderr, "approdo: no %s\n", db_name.c_str());
+    return std::nullopt;
+  }
+  AdminStore a{*keys.keyring, keys.source, open_store(config, *keys.keyring)};
+  if (!a.store->key_matches()) {
+    std::fprintf(stderr, "approdo: the key from %s is not the key of %s\n", keys.source.c_str(), db_name.c_str());
+    return std::nullopt;
+  }
+  return a;
+}
+
+// An operator's access to one person's data, found by channel and address (HMACed with the server key, as
+// the conversation key is): `erase` deletes everything about them, `export` prints it as JSON (an access
+// request). Safe while `approdo serve` runs: the database takes one writer at a time.
+int run_admin(const Config& config, bool erase, const std::string& channel, const std::string& address) {
+  try {
+    auto admin = open_for_admin(config);
+    if (!admin) return 2;
+    Store& store = *admin->store;
+    const std::string key = admin->keys.conversation_key(channel, address);
+    if (erase) {
+      if (!store.erase_conversation(key)) {
+        std::fprintf(stderr, "approdo: nothing kept for that %s address\n", channel.c_str());
+        return 1;
+      }
+      std::printf("erased conversation %.12s (messages, state, replies, tickets' personal content)\n", key.c_str());
+      return 0;
+    }
+    auto exported = store.export_conversation(key);
+    if (!exported) {
+      std::fprintf(stderr, "approdo: nothing kept for that %s address\n", channel.c_str());
+      return 1;
+    }
+    std::printf("%s\n", exported->c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "approdo: database: %s\n", e.what());
+    return 3;
+  }
+}
+
+// Key rotation, with the server stopped: new keys; the database re-keyed under them in one transaction; then
+// the new key replaces the old (key file), or is printed for the operator to put in APPRODO_SECRET_KEY. A
+// stop between the two is finished by the next start (approdo.key.next).
+int run_rotate_key(const Config& config) {
+  try {
+    auto admin = open_for_admin(config);
+    if (!admin) return 2;
+    Keyring next = Keyring::generate();
+    std::filesystem::path dir(config.data_dir);
+    const bool from_env = admin->key_source == "environment";
+    if (from_env) {
+      std::printf("APPRODO_SECRET_KEY=%s\n", next.to_hex().c_str());
+      std::fflush(stdout);
+    } else if (auto error = next.write_file((dir / "approdo.key.next").string()); !error.empty()) {
+      std::fprintf(stderr, "approdo: %s\n", error.c_str());
+      return 3;
+    }
+    int moved = admin->store->rekey(next);
+    if (!from_env) std::filesystem::rename(dir / "approdo.key.next", dir / "approdo.key");
+    std::fprintf(stderr, "approdo: %d conversations re-keyed%s\n", moved,
+                 from_env ? "; put the new APPRODO_SECRET_KEY above in the environment before the next start"
+                          : "; the new key is in approdo.key");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "approdo: key rotation failed, nothing changed: %s\n", e.what());
+    return 3;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -372,6 +473,23 @@ int main(int argc, char** argv) {
   auto* set_webhook = tg->add_subcommand("set-webhook", "register /webhooks/telegram (with the secret) at Telegram");
   add_paths(set_webhook, true);
 
+  auto* admin = cli.add_subcommand("admin", "one person's data: erase it, or export it (access request)");
+  admin->require_subcommand(1);
+  std::string admin_channel, admin_address;
+  auto* admin_erase = admin->add_subcommand("erase", "erase everything kept about one person");
+  auto* admin_export = admin->add_subcommand("export", "print everything kept about one person as JSON");
+  auto* rotate = admin->add_subcommand("rotate-key", "new secret keys; the database re-keyed (server stopped)");
+  rotate->add_option("--config", paths.config, "config file (YAML)")->check(CLI::ExistingFile);
+  for (auto* sub : {admin_erase, admin_export}) {
+    sub->add_option("--config", paths.config, "config file (YAML)")->check(CLI::ExistingFile);
+    sub->add_option("--channel", admin_channel, "telegram, whatsapp, twilio or webchat")->required();
+    sub->add_option("--address", admin_address, "chat id, phone number (as the provider sends it) or web session")
+        ->required();
+  }
+  auto* users = cli.add_subcommand("users", "console users: add, list, disable, enable, passwd");
+  add_paths(users, true);
+  UsersCommand users_command(*users);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -389,5 +507,9 @@ int main(int argc, char** argv) {
   if (backup->parsed()) return run_backup(*config, backup_file);
   if (restore->parsed()) return run_restore(*config, restore_file);
   if (set_webhook->parsed()) return run_telegram_set_webhook(*config);
+  if (admin_erase->parsed() || admin_export->parsed())
+    return run_admin(*config, admin_erase->parsed(), admin_channel, admin_address);
+  if (rotate->parsed()) return run_rotate_key(*config);
+  if (users_command.parsed()) return users_command.run(*config);
   return 2;
 }

@@ -1,5 +1,6 @@
 #include "bot/dialogue/conversation_workers.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -9,8 +10,12 @@
 namespace approdo::dialogue {
 
 ConversationWorkers::ConversationWorkers(Store& store, const KnowledgeHolder& knowledge, handoff::OpeningHours hours,
-                                         int threads, RepliesSaved on_saved)
-    : store_(store), knowledge_(knowledge), hours_(std::move(hours)), on_saved_(std::move(on_saved)) {
+                                         int threads, RepliesSaved on_saved, int flood_per_minute)
+    : store_(store),
+      knowledge_(knowledge),
+      hours_(std::move(hours)),
+      on_saved_(std::move(on_saved)),
+      flood_per_minute_(flood_per_minute) {
   for (int i = 0; i < std::max(1, threads); ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
@@ -52,60 +57,146 @@ void ConversationWorkers::stop() {
 int64_t ConversationWorkers::turns_processed() const { return turns_.load(); }
 int64_t ConversationWorkers::turn_failures() const { return failures_.load(); }
 
+namespace {
+
+// The conversations a round holds (Store::hold_conversation), let go however the round ends.
+class HeldConversations {
+ public:
+  explicit HeldConversations(Store& store) : store_(store) {}
+  ~HeldConversations() {
+    for (const auto& key : keys) store_.let_go_conversation(key);
+  }
+  HeldConversations(const HeldConversations&) = delete;
+  HeldConversations& operator=(const HeldConversations&) = delete;
+
+  // Lets go of every held conversation. Returns those (not in `failed`) with messages still pending when
+  // other instances share the database: one of them may have skipped a message while this round held its
+  // conversation, so this instance answers it.
+  std::vector<std::string> let_go(const std::vector<std::string>& failed) {
+    std::vector<std::string> again;
+    for (const auto& key : keys) {
+      store_.let_go_conversation(key);
+      if (!store_.shared_by_instances() || std::find(failed.begin(), failed.end(), key) != failed.end()) continue;
+      try {
+        if (!store_.pending_for(key).empty()) again.push_back(key);
+      } catch (const std::exception&) {  // cannot look now: look again through the queue
+        again.push_back(key);
+      }
+    }
+    keys.clear();
+    return again;
+  }
+
+  std::vector<std::string> keys;
+
+ private:
+  Store& store_;
+};
+
+}  // namespace
+
 void ConversationWorkers::run(Shard& shard) {
+  // Up to this many conversations per round, their turns saved in one transaction: one commit (and its WAL
+  // write) per round instead of per message is what lets the dialogue keep up with a storm.
+  constexpr std::size_t kMaxRound = 64;
   for (;;) {
-    std::string key;
+    std::vector<std::string> keys;
     {
       std::unique_lock lock(shard.mu);
-      shard.cv.wait(lock, [&] { return stopping_ || !shard.queue.empty(); });
+      for (;;) {
+        auto now = std::chrono::steady_clock::now();
+        for (auto it = shard.retry_at.begin(); it != shard.retry_at.end();) {
+          if (it->second > now) {
+            ++it;
+            continue;
+          }
+          if (shard.queued.insert(it->first).second) shard.queue.push_back(it->first);
+          it = shard.retry_at.erase(it);
+        }
+        if (stopping_ || !shard.queue.empty()) break;
+        if (shard.retry_at.empty()) {
+          shard.cv.wait(lock);
+        } else {
+          auto next = std::min_element(shard.retry_at.begin(), shard.retry_at.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+          shard.cv.wait_until(lock, next->second);
+        }
+      }
       if (stopping_) return;
-      key = std::move(shard.queue.front());
-      shard.queue.pop_front();
-      shard.queued.erase(key);
+      while (!shard.queue.empty() && keys.size() < kMaxRound) {
+        keys.push_back(std::move(shard.queue.front()));
+        shard.queue.pop_front();
+        shard.queued.erase(keys.back());
+      }
       shard.busy = true;
     }
-    try {
-      process(key);
-    } catch (const std::exception& e) {
-      // The messages stay unprocessed in the store; they are retried on the next submit or restart.
-      ++failures_;
-      std::fprintf(stderr, "dialogue: conversation %.12s failed: %s\n", key.c_str(), e.what());
+    std::vector<TurnCommit> turns;
+    std::vector<std::string> failed;  // tried again in a second: their messages stay unprocessed in the store
+    HeldConversations held(store_);
+    for (const auto& key : keys) {
+      // With several instances on one database another one may hold this conversation: it answers what is
+      // pending before it lets go, and then looks again (below), so nothing is left behind.
+      try {
+        if (!store_.hold_conversation(key)) continue;
+        held.keys.push_back(key);
+        decide(key, turns);
+      } catch (const std::exception& e) {
+        ++failures_;
+        failed.push_back(key);
+        std::fprintf(stderr, "dialogue: conversation %.12s failed (retried in 1 s): %s\n", key.c_str(), e.what());
+      }
     }
+    try {
+      store_.commit_turns(turns);
+      turns_ += static_cast<int64_t>(turns.size());
+      if (on_saved_)
+        for (const auto& t : turns)
+          if (!t.replies.empty()) on_saved_(t.channel, t.conv_key);
+    } catch (const std::exception& e) {
+      // Nothing of the round was saved (one transaction): every conversation of it is tried again shortly.
+      failures_ += static_cast<int64_t>(keys.size() - failed.size());
+      failed = keys;
+      std::fprintf(stderr, "dialogue: %zu turns not saved (retried in 1 s): %s\n", turns.size(), e.what());
+    }
+    std::vector<std::string> again = held.let_go(failed);
     {
       std::lock_guard lock(shard.mu);
       shard.busy = false;
+      for (const auto& key : failed) shard.retry_at[key] = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      for (const auto& key : again)
+        if (shard.queued.insert(key).second) shard.queue.push_back(key);
     }
     std::lock_guard lock(idle_mu_);
     idle_cv_.notify_all();
   }
 }
 
-// Lets go of a held conversation however the turn ends (a failed turn is retried later, perhaps elsewhere).
-class HeldConversation {
- public:
-  HeldConversation(Store& store, const std::string& key) : store_(store), key_(key) {}
-  ~HeldConversation() { store_.let_go_conversation(key_); }
-
- private:
-  Store& store_;
-  const std::string& key_;
-};
-
-void ConversationWorkers::process(const std::string& conv_key) {
-  // With several instances on one database, another one may hold this conversation: it answers what is
-  // pending before letting go. Looking again after letting go closes the gap where it had just looked.
-  do {
-    if (!store_.hold_conversation(conv_key)) return;
-    HeldConversation held(store_, conv_key);
-    for (auto batch = store_.pending_for(conv_key); !batch.empty(); batch = store_.pending_for(conv_key))
-      answer(conv_key, batch);
-  } while (!store_.pending_for(conv_key).empty());
+bool ConversationWorkers::flooding(const StoredInbound& in, const Knowledge& kb) {
+  if (flood_per_minute_ <= 0) return false;
+  if (store_.received_before(in.conv_key, in.id, in.received_at - 60'000) < flood_per_minute_) return false;
+  return !kb.triage->assess(in.msg.text).urgent;  // a person in danger is always answered
 }
 
-void ConversationWorkers::answer(const std::string& conv_key, const std::vector<StoredInbound>& batch) {
-  for (const StoredInbound& in : batch) {
+void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCommit>& turns) {
+  // Read once; each turn then starts from what the previous one will have saved.
+  auto conv = store_.load_conversation(conv_key);
+  bool has_open_ticket = store_.has_open_ticket(conv_key);
+  int waiting_tickets = store_.waiting_tickets();
+  for (const StoredInbound& in : store_.pending_for(conv_key)) {
     auto kb = knowledge_.current();  // one knowledge version for the whole turn
-    auto conv = store_.load_conversation(conv_key);
+    if (conv && flooding(in, *kb)) {
+      TurnCommit skip;
+      skip.conv_key = conv_key;
+      skip.channel = in.msg.channel;
+      skip.processed_ids = {in.id};
+      skip.state_json = conv->state_json;
+      skip.lang = conv->lang;
+      skip.status = conv->status;
+      skip.forget_text = true;
+      turns.push_back(std::move(skip));
+      ++flooded_;
+      continue;
+    }
     ConversationState state = conv ? state_from_json(conv->state_json) : ConversationState{};
     std::string status = conv ? conv->status : "";
     TurnCommit commit;
@@ -120,8 +211,8 @@ void ConversationWorkers::answer(const std::string& conv_key, const std::vector<
     } else {
       DeskStatus desk;
       desk.open_now = hours_.is_open(now_ms());
-      desk.waiting_tickets = store_.waiting_tickets();
-      desk.has_open_ticket = store_.has_open_ticket(conv_key);
+      desk.waiting_tickets = waiting_tickets;
+      desk.has_open_ticket = has_open_ticket;
       Turn turn = respond(*kb, std::move(state), status, in.msg, desk);
       commit.state_json = to_json(turn.state);
       commit.lang = turn.state.lang;
@@ -132,9 +223,19 @@ void ConversationWorkers::answer(const std::string& conv_key, const std::vector<
       commit.article_views = std::move(turn.article_views);
       commit.erase = turn.erase;
     }
-    store_.commit_turn(commit);
-    ++turns_;
-    if (!commit.replies.empty() && on_saved_) on_saved_(commit.channel, conv_key);
+    if (commit.erase) {
+      conv.reset();  // erased: the next message starts a new conversation, its ticket detached
+      has_open_ticket = false;
+    } else if (conv) {
+      conv->state_json = commit.state_json;
+      conv->lang = commit.lang;
+      conv->status = commit.status;
+    }
+    if (commit.open_ticket && !has_open_ticket) {
+      has_open_ticket = true;
+      ++waiting_tickets;
+    }
+    turns.push_back(std::move(commit));
   }
 }
 

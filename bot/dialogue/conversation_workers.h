@@ -3,9 +3,17 @@
 // received — and different conversations run in parallel.
 //
 // A worker takes a conversation's unprocessed messages from the store, asks the dialogue engine what to do
-// with each, and saves the new state, replies and ticket in one transaction per message. Work is driven by
+// with each, and saves the new state, replies and ticket of every turn of its round (the conversations queued
+// on it, up to 64) in one transaction. Work is driven by
 // the store, not by the queue: after a crash, start() finds every message that was recorded but not yet
-// answered and handles it.
+// answered and handles it. A round that fails (the database is locked or full) is tried again a second later.
+// With several instances on one database (PostgreSQL), a round holds its conversations (Store::
+// hold_conversation) so that one instance at a time answers each; a conversation held elsewhere is skipped
+// and its holder looks again for anything pending once it lets go.
+//
+// Floods: beyond `flood_per_minute` messages from one conversation in a minute, further messages are taken
+// as read without an answer and without keeping their text — unless they are urgent (safety triage still
+// runs). One sender can fill neither the outbox nor the caseworker queue (one open ticket per conversation).
 //
 // Thread-safety: submit() from any thread (the HTTP pool calls it after recording a webhook).
 #pragma once
@@ -13,7 +21,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <chrono>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -32,7 +42,7 @@ class ConversationWorkers {
   using RepliesSaved = std::function<void(const std::string& channel, const std::string& conv_key)>;
 
   ConversationWorkers(Store& store, const KnowledgeHolder& knowledge, handoff::OpeningHours hours, int threads,
-                      RepliesSaved on_saved);
+                      RepliesSaved on_saved, int flood_per_minute = 0);  // 0: no flood limit
   ~ConversationWorkers();  // stops (finishing the message in hand)
 
   // Starts the threads and queues every conversation that has unprocessed messages.
@@ -44,6 +54,7 @@ class ConversationWorkers {
 
   int64_t turns_processed() const;
   int64_t turn_failures() const;
+  int64_t flooded() const { return flooded_.load(); }  // messages left unanswered by the flood limit
 
  private:
   struct Shard {
@@ -51,22 +62,25 @@ class ConversationWorkers {
     std::condition_variable cv;
     std::deque<std::string> queue;
     std::set<std::string> queued;
+    std::map<std::string, std::chrono::steady_clock::time_point> retry_at;  // failed turns, tried again later
     bool busy = false;
     std::thread thread;
   };
   void run(Shard& shard);
-  void process(const std::string& conv_key);
-  void answer(const std::string& conv_key, const std::vector<StoredInbound>& batch);
+  // Decides the turns for a conversation's unprocessed messages, in order, appending them to `turns`.
+  void decide(const std::string& conv_key, std::vector<TurnCommit>& turns);
+  bool flooding(const StoredInbound& in, const Knowledge& kb);
 
   Store& store_;
   const KnowledgeHolder& knowledge_;
   const handoff::OpeningHours hours_;
   RepliesSaved on_saved_;
+  const int flood_per_minute_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
   std::atomic<bool> stopping_{false};  // set under each shard's lock in turn, read by every shard
-  std::atomic<int64_t> turns_{0}, failures_{0};
+  std::atomic<int64_t> turns_{0}, failures_{0}, flooded_{0};
 };
 
 }  // namespace approdo::dialogue

@@ -14,7 +14,6 @@
 namespace approdo::dialogue {
 namespace {
 
-constexpr const char* kEmergencyArticle = "emergency-numbers";
 constexpr double kLanguageGuessFloor = 0.5;    // below: ask rather than guess
 constexpr double kLanguageSwitchFloor = 0.8;   // an established conversation switches only on a clear signal
 constexpr std::size_t kSwitchMinWords = 3;     // ...and only on a real sentence, not "ok" or "questura"
@@ -182,7 +181,10 @@ class TurnBuilder {
       say_key("handoff_waiting");
       return;
     }
-    turn_.ticket = TicketRequest{reason, "normal", lang_or_default(), "", "", summary};
+    // The topic, for the caseworker: the section of the last article the person read, else of the menu shown.
+    std::string topic = turn_.state.category;
+    if (const Article* a = kb_.content->find(turn_.state.article)) topic = a->category;
+    turn_.ticket = TicketRequest{reason, "normal", lang_or_default(), "", topic, summary};
     std::string text = kb_.locales->plural(lang_or_default(), "handoff_opened", "position", desk_.waiting_tickets);
     if (!desk_.open_now) text += "\n" + t("handoff_closed_hours", {{"hours", t("opening_hours")}});
     say(text, "locale:handoff_opened");
@@ -220,7 +222,13 @@ class TurnBuilder {
   // A free-text question: the matcher decides between an answer, "did you mean", and "not understood".
   void question(const std::string& text) {
     MatchResult r = kb_.matcher->match(text, lang_or_default());
-    if (r.outcome == MatchResult::Outcome::kConfident) return answer(r.article);
+    const bool confident = r.outcome == MatchResult::Outcome::kConfident;
+    if (SmallTalk talk = kb_.locales->small_talk(text::fold(text), confident); talk != SmallTalk::kNone) {
+      say_key(talk == SmallTalk::kThanks ? "small_talk_thanks" : talk == SmallTalk::kBye ? "small_talk_bye"
+                                                                                         : "small_talk_hello");
+      return;
+    }
+    if (confident) return answer(r.article);
     std::string anonymised = anonymise_question(text);
     if (r.outcome == MatchResult::Outcome::kCloseCall) {
       turn_.unmatched.push_back({lang_or_default(), anonymised, "close_call"});
@@ -497,7 +505,8 @@ Turn respond(const Knowledge& kb, ConversationState state, const std::string& st
     if (!guess.empty() && is_text) {
       b.set_language(guess);
       MatchResult r = kb.matcher->match(raw, guess);
-      if (r.outcome == MatchResult::Outcome::kConfident) {
+      if (r.outcome == MatchResult::Outcome::kConfident &&
+          kb.locales->small_talk(folded, true) == SmallTalk::kNone) {  // "hi" is a greeting, not a question
         b.say_key("welcome_short");
         b.answer(r.article);
         return b.finish();

@@ -5,10 +5,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <functional>
 #include <set>
 
 #include "bot/core/language.h"
 #include "bot/text/normalize.h"
+#include "bot/text/tokenize.h"
 #include "bot/text/utf8.h"
 
 namespace approdo {
@@ -23,6 +25,32 @@ const std::map<std::string, Command>& command_names() {
       {"start", Command::kStart},   {"delete", Command::kDelete}, {"help", Command::kHelp},
       {"yes", Command::kYes},       {"no", Command::kNo}};
   return m;
+}
+
+const std::map<std::string, SmallTalk>& small_talk_names() {
+  static const std::map<std::string, SmallTalk> m = {
+      {"thanks", SmallTalk::kThanks}, {"bye", SmallTalk::kBye}, {"hello", SmallTalk::kHello}};
+  return m;
+}
+
+// Reads a mapping of names to lists of words (`commands`, `small_talk`); names must be in `known`.
+template <typename Kind>
+void read_word_lists(const YAML::Node& node, const std::string& what, const std::map<std::string, Kind>& known,
+                     const std::function<void(const YAML::Mark&, const std::string&)>& error,
+                     const std::function<void(const std::string&, const std::string&)>& add) {
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string name = it->first.Scalar();
+    if (!known.count(name)) {
+      error(it->first.Mark(), "unknown " + what + " '" + name + "'");
+      continue;
+    }
+    if (!it->second.IsSequence()) {
+      error(it->second.Mark(), what + " '" + name + "' must be a list of words");
+      continue;
+    }
+    YAML::Node words = it->second;  // a copy: ranging over it->second would range over a dead proxy
+    for (const auto& w : words) add(name, text::fold(w.Scalar()));
+  }
 }
 
 std::string icu_locale(const std::string& lang) {
@@ -109,6 +137,23 @@ Command Locales::command(const std::string& lang, const std::string& folded) con
   return Command::kNone;
 }
 
+SmallTalk Locales::small_talk(const std::string& folded, bool matched_confidently) const {
+  constexpr size_t kMaxWords = 5;
+  const size_t kMaxOtherWords = matched_confidently ? 0 : 2;
+  std::vector<std::string> words = text::words(folded);
+  if (words.empty() || words.size() > kMaxWords) return SmallTalk::kNone;
+  // Every language at once: people thank in whatever language comes first ("merci" in a Dari chat).
+  for (const auto& [code, loc] : locales_)
+    for (const auto& [name, phrases] : loc.small_talk)
+      for (const auto& phrase : phrases) {
+        if (phrase.empty() || phrase.size() > words.size() || words.size() - phrase.size() > kMaxOtherWords)
+          continue;
+        for (size_t i = 0; i + phrase.size() <= words.size(); ++i)
+          if (std::equal(phrase.begin(), phrase.end(), words.begin() + i)) return small_talk_names().at(name);
+      }
+  return SmallTalk::kNone;
+}
+
 LocalesLoad load_locales(const std::string& dir) {
   LocalesLoad out;
   out.locales = std::make_shared<Locales>();
@@ -122,7 +167,10 @@ LocalesLoad load_locales(const std::string& dir) {
   std::map<std::string, std::string> files;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".yaml") files[e.path().stem().string()] = e.path().string();
-  for (const auto& [code, file] : files) {
+  for (const auto& entry : files) {
+    // Named copies: lambdas below capture them, which clang 14 refuses for structured bindings.
+    const std::string& code = entry.first;
+    const std::string& file = entry.second;
     YAML::Node root;
     try {
       root = YAML::LoadFile(file);
@@ -138,7 +186,8 @@ LocalesLoad load_locales(const std::string& dir) {
       problem(file, root.Mark(), Problem::Severity::kError, "a locale file must be a mapping");
       continue;
     }
-    static const std::set<std::string> allowed = {"locale", "language_name", "updated", "native_review", "messages", "commands"};
+    static const std::set<std::string> allowed = {"locale", "language_name", "updated", "native_review", "messages", "commands",
+                                                  "small_talk"};
     for (auto it = root.begin(); it != root.end(); ++it)
       if (!allowed.count(it->first.Scalar()))
         problem(file, it->first.Mark(), Problem::Severity::kError, "unknown key '" + it->first.Scalar() + "'");
@@ -177,19 +226,19 @@ LocalesLoad load_locales(const std::string& dir) {
     if (!cmds.IsMap()) {
       problem(file, cmds.IsDefined() ? cmds.Mark() : root.Mark(), Problem::Severity::kError, "'commands' must be a mapping");
     } else {
-      for (auto it = cmds.begin(); it != cmds.end(); ++it) {
-        std::string name = it->first.Scalar();
-        if (!command_names().count(name)) {
-          problem(file, it->first.Mark(), Problem::Severity::kError, "unknown command '" + name + "'");
-          continue;
-        }
-        if (!it->second.IsSequence()) {
-          problem(file, it->second.Mark(), Problem::Severity::kError, "command '" + name + "' must be a list of words");
-          continue;
-        }
-        YAML::Node words = it->second;  // a copy: ranging over it->second would range over a dead proxy
-        for (const auto& w : words) loc.commands[name].push_back(text::fold(w.Scalar()));
-      }
+      read_word_lists<Command>(
+          cmds, "command", command_names(),
+          [&](const YAML::Mark& m, const std::string& msg) { problem(file, m, Problem::Severity::kError, msg); },
+          [&](const std::string& name, const std::string& w) { loc.commands[name].push_back(w); });
+    }
+    if (YAML::Node talk = root["small_talk"]; talk.IsDefined()) {
+      if (!talk.IsMap())
+        problem(file, talk.Mark(), Problem::Severity::kError, "'small_talk' must be a mapping");
+      else
+        read_word_lists<SmallTalk>(
+            talk, "small talk", small_talk_names(),
+            [&](const YAML::Mark& m, const std::string& msg) { problem(file, m, Problem::Severity::kError, msg); },
+            [&](const std::string& name, const std::string& w) { loc.small_talk[name].push_back(text::words(w)); });
     }
     out.locales->locales_[code] = std::move(loc);
   }
@@ -212,6 +261,9 @@ LocalesLoad load_locales(const std::string& dir) {
     for (const auto& [k, v] : en->commands)
       if (!loc->commands.count(k))
         out.problems.push_back({file, 0, 0, Problem::Severity::kError, "missing command words for '" + k + "'"});
+    for (const auto& [k, v] : en->small_talk)
+      if (!loc->small_talk.count(k))
+        out.problems.push_back({file, 0, 0, Problem::Severity::kError, "missing small talk words for '" + k + "'"});
   }
   return out;
 }

@@ -14,10 +14,15 @@ namespace approdo {
 
 enum class Command { kNone, kMenu, kBack, kMore, kLanguage, kHuman, kStop, kStart, kDelete, kHelp, kYes, kNo };
 
+// Polite words that are not questions: "thanks bro", "ok bye", "salam". The bot answers them in kind instead
+// of looking for an article (an article about brothers is not what "thank you brother" asks for).
+enum class SmallTalk { kNone, kThanks, kBye, kHello };
+
 struct Locale {
   std::string code, language_name;
   std::map<std::string, std::string> messages;
   std::map<std::string, std::vector<std::string>> commands;  // command name -> folded words
+  std::map<std::string, std::vector<std::vector<std::string>>> small_talk;  // "thanks" -> phrases as folded words
 };
 
 class Locales {
@@ -30,6 +35,10 @@ class Locales {
   // The command a whole message is: in `lang`, else English, else any language; `folded` is text::fold()
   // of the message.
   Command command(const std::string& lang, const std::string& folded) const;
+  // Whether a short message is small talk: a thanks/bye/hello phrase of any language with at most two other
+  // words ("thanks a lot bro"). When the matcher found an article with confidence, only the bare phrase counts
+  // ("bonne nuit" is a goodbye, "thanks, permesso lost" is a question). `folded` is text::fold() of the message.
+  SmallTalk small_talk(const std::string& folded, bool matched_confidently) const;
   // The locale of `lang`, or nullptr.
   const Locale* find(const std::string& lang) const;
   const std::map<std::string, Locale>& all() const { return locales_; }

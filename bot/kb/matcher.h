@@ -32,7 +32,7 @@ struct MatchResult {
 struct MatcherTuning {
   double confident = 0.36;     // blended score for a confident answer (bench/match: no wrong answers at 0.36)
   double margin = 0.12;        // and at least this much (relative) above the runner-up
-  double close_call = 0.24;    // below this: no match
+  double close_call = 0.12;    // below this: no match (bench/match: offering the top candidates helps more than it costs)
   double question_weight = 0.25;  // share of the example-question cosine in the blend (bench/match grid)
 };
 

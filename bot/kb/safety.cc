@@ -69,7 +69,7 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
       r.urgent = true;
       r.category = categories_[p.category].id;
       r.article = categories_[p.category].article;
-      return true;
+      return r.article != kEmergencyArticle;  // specific: done; generic: a specific one may still follow
     };
     if (auto it = by_first_word_.find(words[i]); it != by_first_word_.end())
       for (uint32_t id : it->second)

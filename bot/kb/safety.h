@@ -16,11 +16,18 @@
 
 namespace approdo {
 
+// The article every urgent reply starts with: the emergency numbers.
+inline constexpr const char* kEmergencyArticle = "emergency-numbers";
+
 struct TriageResult {
   bool urgent = false;
   std::string category;  // "danger", "violence", "trafficking", "self-harm", "missing-child"
   std::string article;   // what to send after the emergency numbers
 };
+
+// When a message matches phrases of several categories ("he locks me in and threatens me with a knife"), a
+// category with its own article (violence) wins over one whose article is the emergency numbers (danger):
+// the numbers are sent first anyway, so the specific article is what adds help.
 
 class SafetyTriage {
  public:

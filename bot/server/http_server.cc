@@ -1,7 +1,6 @@
 #include "bot/server/http_server.h"
 
 #include <httplib.h>
-#include <sodium.h>
 
 #include <cctype>
 #include <chrono>
@@ -10,10 +9,9 @@
 #include <sstream>
 
 #include "adapters/webchat/webchat.h"
-#include "bot/core/language.h"
-#include "bot/dialogue/dialogue.h"
-#include "bot/text/bidi.h"
+#include "bot/core/untrusted_json.h"
 #include "bot/text/utf8.h"
+#include "bot/server/console_api.h"
 
 namespace approdo::server {
 namespace {
@@ -82,6 +80,7 @@ void HttpServer::run() { http_->listen_after_bind(); }
 void HttpServer::stop() {
   // stop() before the listener runs would be lost (cpp-httplib #1371): wait until it runs.
   for (int i = 0; i < 500 && !http_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  console_->end_streams();
   http_->stop();
 }
 
@@ -132,7 +131,8 @@ void HttpServer::add_routes() {
   svr.Post(R"(/webhooks/([a-z]+))", webhook);
   svr.Get(R"(/webhooks/([a-z]+))", webhook);  // WhatsApp's subscription check
 
-  add_caseworker_api();
+  console_ = std::make_unique<ConsoleApi>(parts_);  // the caseworker API and console: bot/server/console_api.cc
+  console_->add_routes(svr);
   if (!parts_.config.webchat) return;
 
   svr.Get("/", [](const httplib::Request&, httplib::Response& res) {
@@ -187,67 +187,6 @@ void HttpServer::add_routes() {
   });
 }
 
-// The caseworker API, first cut: the queue, replying on the person's channel, closing. Access needs the
-// configured bearer token (users, roles and the console come with the caseworker queue issue).
-void HttpServer::add_caseworker_api() {
-  auto& svr = *http_;
-  auto authorised = [this](const httplib::Request& req, httplib::Response& res) {
-    const std::string& token = parts_.config.api_token;
-    std::string given = req.get_header_value("Authorization");
-    const std::string prefix = "Bearer ";
-    bool ok = !token.empty() && given.size() == prefix.size() + token.size() && given.rfind(prefix, 0) == 0 &&
-              sodium_memcmp(given.data() + prefix.size(), token.data(), token.size()) == 0;
-    if (!ok) json_error(res, token.empty() ? 404 : 401, token.empty() ? "the API is not enabled" : "unauthorised");
-    return ok;
-  };
-  auto ticket_json = [](const TicketView& t) {
-    return nlohmann::json{{"id", t.id},           {"status", t.status},     {"priority", t.priority},
-                          {"reason", t.reason},   {"lang", t.lang},         {"channel", t.channel},
-                          {"category", t.category}, {"summary", t.summary}, {"assigned_to", t.assigned_to},
-                          {"opened_at", t.opened_at}};
-  };
-  auto body_json = [](const httplib::Request& req) {
-    auto j = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-    return j.is_object() ? j : nlohmann::json::object();
-  };
-
-  svr.Get("/api/v1/tickets", [=, this](const httplib::Request& req, httplib::Response& res) {
-    if (!authorised(req, res)) return;
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& t : parts_.store.open_tickets()) list.push_back(ticket_json(t));
-    res.set_content(nlohmann::json{{"tickets", list}}.dump(), "application/json");
-  });
-
-  svr.Post(R"(/api/v1/tickets/(\d+)/reply)", [=, this](const httplib::Request& req, httplib::Response& res) {
-    if (!authorised(req, res)) return;
-    auto body = body_json(req);
-    std::string text = body.value("text", ""), caseworker = body.value("caseworker", "caseworker");
-    if (text.empty() || !text::is_valid_utf8(text) || text.size() > 4096)
-      return json_error(res, 400, "'text' must be 1-4096 bytes of UTF-8");
-    auto ticket = parts_.store.ticket(std::stoll(req.matches[1]));
-    if (!ticket) return json_error(res, 404, "no such ticket");
-    OutboundMessage m{text, {}, ticket->lang, "caseworker:" + caseworker};
-    if (is_rtl_language(m.lang)) m.text = text::isolate_ltr_runs(m.text);
-    auto id = parts_.store.caseworker_reply(ticket->id, caseworker, m);
-    if (!id) return json_error(res, 409, "the ticket is closed");
-    parts_.replies.ring();
-    res.status = 201;
-    res.set_content(nlohmann::json{{"outbox_id", *id}}.dump(), "application/json");
-  });
-
-  svr.Post(R"(/api/v1/tickets/(\d+)/close)", [=, this](const httplib::Request& req, httplib::Response& res) {
-    if (!authorised(req, res)) return;
-    std::string outcome = body_json(req).value("outcome", "other");
-    auto ticket = parts_.store.ticket(std::stoll(req.matches[1]));
-    if (!ticket) return json_error(res, 404, "no such ticket");
-    auto kb = parts_.knowledge.current();
-    if (!parts_.store.close_ticket(ticket->id, outcome, dialogue::handoff_ended_message(*kb, ticket->lang)))
-      return json_error(res, 409, "the ticket is already closed");
-    parts_.replies.ring();
-    res.set_content(R"({"closed":true})", "application/json");
-  });
-}
-
 std::string HttpServer::metrics_text() {
   std::ostringstream m;
   auto status = parts_.knowledge.status();
@@ -266,6 +205,8 @@ std::string HttpServer::metrics_text() {
   metric("approdo_turns_total", "Messages the dialogue has handled.", "counter", parts_.workers.turns_processed());
   metric("approdo_turn_failures_total", "Dialogue turns that failed and will be retried.", "counter",
          parts_.workers.turn_failures());
+  metric("approdo_flooded_total", "Messages read but not answered: one sender over flood_per_minute.", "counter",
+         parts_.workers.flooded());
   metric("approdo_knowledge_version", "Version of the knowledge base in use.", "gauge", status.version);
   metric("approdo_knowledge_reload_ok", "1 when the last reload of the knowledge base succeeded.", "gauge",
          status.ok ? 1 : 0);

@@ -24,6 +24,8 @@ class Server;
 
 namespace approdo::server {
 
+class ConsoleApi;
+
 struct ServerParts {
   const Config& config;
   Store& store;
@@ -45,11 +47,11 @@ class HttpServer {
 
  private:
   void add_routes();
-  void add_caseworker_api();
   std::string metrics_text();
 
   ServerParts parts_;
   std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<ConsoleApi> console_;
   std::atomic<int> long_polls_{0};
   std::atomic<int64_t> recorded_{0}, duplicates_{0}, refused_{0}, record_failures_{0};
 };

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace approdo {
 namespace {
@@ -18,6 +19,53 @@ bool from_hex(std::string_view hex, unsigned char* out, size_t n) {
 
 }  // namespace
 
+Keyring Keyring::generate() {
+  if (sodium_init() < 0) throw std::runtime_error("libsodium could not be initialised");
+  Keyring k;
+  randombytes_buf(k.hash_key_.data(), k.hash_key_.size());
+  randombytes_buf(k.seal_key_.data(), k.seal_key_.size());
+  return k;
+}
+
+std::optional<Keyring> Keyring::from_hex(std::string_view hex) {
+  Keyring k;
+  if (hex.size() != 128 || !approdo::from_hex(hex.substr(0, 64), k.hash_key_.data(), 32) ||
+      !approdo::from_hex(hex.substr(64), k.seal_key_.data(), 32))
+    return std::nullopt;
+  return k;
+}
+
+std::string Keyring::to_hex() const {
+  char buf[129];
+  sodium_bin2hex(buf, 65, hash_key_.data(), hash_key_.size());
+  sodium_bin2hex(buf + 64, 65, seal_key_.data(), seal_key_.size());
+  return std::string(buf, 128);
+}
+
+int64_t Keyring::fingerprint() const {
+  // 60 bits of the hash of the sealing key under the hash key: both keys must match for the same number.
+  std::string h = conversation_key("fingerprint", to_hex().substr(64));
+  return static_cast<int64_t>(std::stoull(h.substr(0, 15), nullptr, 16));
+}
+
+std::string Keyring::write_file(const std::string& path) const {
+  std::string tmp = path + ".tmp";
+  mode_t old = umask(077);
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << to_hex() << "\n";
+    out.flush();
+    if (!out) {
+      umask(old);
+      return tmp + ": cannot write the key file";
+    }
+  }
+  umask(old);
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return ec ? path + ": " + ec.message() : "";
+}
+
 Keyring::LoadResult Keyring::load_or_create(const std::string& data_dir,
                                             const std::map<std::string, std::string>& env) {
   LoadResult r;
@@ -25,7 +73,6 @@ Keyring::LoadResult Keyring::load_or_create(const std::string& data_dir,
     r.error = "libsodium could not be initialised";
     return r;
   }
-  Keyring k;
   std::string hex;
   if (auto it = env.find("APPRODO_SECRET_KEY"); it != env.end()) {
     hex = it->second;
@@ -44,38 +91,15 @@ Keyring::LoadResult Keyring::load_or_create(const std::string& data_dir,
     } else {
       std::error_code ec;
       std::filesystem::create_directories(data_dir, ec);
-      unsigned char raw[64];
-      randombytes_buf(raw, sizeof raw);
-      char buf[129];
-      sodium_bin2hex(buf, sizeof buf, raw, sizeof raw);
-      sodium_memzero(raw, sizeof raw);
-      hex = buf;
-      std::string tmp = file.string() + ".tmp";
-      mode_t old = umask(077);
-      {
-        std::ofstream out(tmp, std::ios::trunc);
-        out << hex << "\n";
-        if (!out) {
-          umask(old);
-          r.error = tmp + ": cannot write the new key file";
-          return r;
-        }
-      }
-      umask(old);
-      std::filesystem::rename(tmp, file, ec);
-      if (ec) {
-        r.error = file.string() + ": " + ec.message();
-        return r;
-      }
+      Keyring fresh = generate();
+      r.error = fresh.write_file(file.string());
+      if (!r.error.empty()) return r;
+      hex = fresh.to_hex();
       r.created = true;
     }
   }
-  if (hex.size() != 128 || !from_hex(std::string_view(hex).substr(0, 64), k.hash_key_.data(), 32) ||
-      !from_hex(std::string_view(hex).substr(64), k.seal_key_.data(), 32)) {
-    r.error = r.source + ": the secret key must be 128 hex digits";
-    return r;
-  }
-  r.keyring = k;
+  r.keyring = from_hex(hex);
+  if (!r.keyring) r.error = r.source + ": the secret key must be 128 hex digits";
   return r;
 }
 

@@ -7,7 +7,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 2> kMigrations = {
+inline constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -115,6 +115,57 @@ ALTER TABLE outbox_v2 RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
 CREATE INDEX outbox_conv ON outbox (conv_key, id);
 CREATE INDEX outbox_provider ON outbox (channel, provider_msg_id);
+)SQL",
+    // 3: the caseworker console — people who log in, their sessions and API tokens, private notes on tickets,
+    // the audit log of who did what to which ticket, and the referrals a closed ticket records.
+    R"SQL(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,      -- the login name, shown to colleagues
+  role          TEXT NOT NULL,             -- caseworker, editor, admin
+  languages     TEXT NOT NULL DEFAULT '',  -- codes the person speaks, comma-separated
+  password_hash TEXT NOT NULL,             -- crypto_pwhash_str (Argon2id)
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,             -- SHA-256 of the cookie: the database alone opens no session
+  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE api_tokens (
+  id         INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  label      TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked    INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE ticket_notes (
+  id         INTEGER PRIMARY KEY,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+  author     TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX ticket_notes_ticket ON ticket_notes (ticket_id, id);
+CREATE TABLE audit (
+  id        INTEGER PRIMARY KEY,
+  at        INTEGER NOT NULL,
+  actor     TEXT NOT NULL,                 -- user name, or "token:<label>"
+  action    TEXT NOT NULL,                 -- view, reply, note, claim, release, transfer, close, login, ...
+  ticket_id INTEGER,
+  detail    TEXT NOT NULL DEFAULT ''       -- never the person's words
+);
+CREATE INDEX audit_ticket ON audit (ticket_id, id);
+)SQL",
+    // 4: indexes for the hot paths under load (bench/load): a conversation's open ticket (checked on every
+    // turn) without scanning the queue, and the sender's claim walking pending replies oldest first.
+    R"SQL(
+CREATE INDEX tickets_conv ON tickets (conv_key, status);
+CREATE INDEX outbox_pending ON outbox (channel, status, id);
 )SQL",
 };
 

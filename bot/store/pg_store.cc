@@ -7,6 +7,8 @@
 #include <pqxx/pqxx>
 #include <string_view>
 
+#include "bot/store/conversation_export.h"
+#include "bot/store/pg_migrations.h"
 #include "bot/store/row_codec.h"
 
 namespace approdo {
@@ -14,93 +16,6 @@ namespace approdo {
 using namespace store;  // the row codec
 
 namespace {
-
-// The PostgreSQL schema, as ordered migrations (the same data as the SQLite schema; ids are BIGSERIAL, so
-// never reused). Never edit a released migration: append one.
-constexpr std::array<std::string_view, 1> kPgMigrations = {
-    R"SQL(
-CREATE TABLE conversations (
-  key            TEXT PRIMARY KEY,
-  channel        TEXT NOT NULL,
-  address_sealed BYTEA NOT NULL,
-  state          TEXT NOT NULL DEFAULT '{}',
-  lang           TEXT NOT NULL DEFAULT '',
-  status         TEXT NOT NULL DEFAULT 'bot',
-  blocked        BOOLEAN NOT NULL DEFAULT false,
-  created_at     BIGINT NOT NULL,
-  updated_at     BIGINT NOT NULL
-);
-CREATE TABLE messages (
-  id          BIGSERIAL PRIMARY KEY,
-  channel     TEXT NOT NULL,
-  provider_id TEXT NOT NULL,
-  conv_key    TEXT NOT NULL,
-  kind        TEXT NOT NULL,
-  text        TEXT NOT NULL DEFAULT '',
-  media       TEXT NOT NULL DEFAULT '',
-  extra       TEXT NOT NULL DEFAULT '',
-  received_at BIGINT NOT NULL,
-  processed   BOOLEAN NOT NULL DEFAULT false,
-  UNIQUE (channel, provider_id)
-);
-CREATE INDEX messages_pending ON messages (conv_key, id) WHERE NOT processed;
-CREATE TABLE outbox (
-  id              BIGSERIAL PRIMARY KEY,
-  conv_key        TEXT NOT NULL,
-  channel         TEXT NOT NULL,
-  address_sealed  BYTEA,
-  payload         TEXT NOT NULL,
-  status          TEXT NOT NULL DEFAULT 'pending',
-  attempts        INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at BIGINT NOT NULL DEFAULT 0,
-  claimed_at      BIGINT NOT NULL DEFAULT 0,
-  provider_msg_id TEXT,
-  delivery        TEXT NOT NULL DEFAULT '',
-  last_error      TEXT NOT NULL DEFAULT '',
-  created_at      BIGINT NOT NULL,
-  updated_at      BIGINT NOT NULL
-);
-CREATE INDEX outbox_due ON outbox (channel, status, next_attempt_at);
-CREATE INDEX outbox_conv ON outbox (conv_key, id);
-CREATE INDEX outbox_provider ON outbox (channel, provider_msg_id);
-CREATE TABLE tickets (
-  id                BIGSERIAL PRIMARY KEY,
-  conv_key          TEXT,
-  status            TEXT NOT NULL DEFAULT 'waiting',
-  priority          TEXT NOT NULL DEFAULT 'normal',
-  reason            TEXT NOT NULL,
-  lang              TEXT NOT NULL,
-  channel           TEXT NOT NULL,
-  category          TEXT NOT NULL DEFAULT '',
-  summary           TEXT NOT NULL DEFAULT '',
-  assigned_to       TEXT,
-  opened_at         BIGINT NOT NULL,
-  first_response_at BIGINT,
-  closed_at         BIGINT,
-  outcome           TEXT,
-  referrals         TEXT
-);
-CREATE INDEX tickets_open ON tickets (status, priority, opened_at);
-CREATE TABLE unmatched (
-  id         BIGSERIAL PRIMARY KEY,
-  lang       TEXT NOT NULL,
-  text       TEXT NOT NULL,
-  outcome    TEXT NOT NULL,
-  created_at BIGINT NOT NULL
-);
-CREATE TABLE article_views (
-  day     TEXT NOT NULL,
-  article TEXT NOT NULL,
-  lang    TEXT NOT NULL,
-  views   BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (day, article, lang)
-);
-CREATE TABLE counters (
-  name  TEXT PRIMARY KEY,
-  value BIGINT NOT NULL DEFAULT 0
-);
-)SQL",
-};
 
 // Instances starting together take this lock to migrate one after the other.
 constexpr int64_t kMigrationLock = 0x417070726f646f;  // "Approdo"
@@ -139,6 +54,8 @@ void bump_counter(pqxx::work& tx, const char* name) {
 void erase_in(pqxx::work& tx, const std::string& conv_key) {
   tx.exec_params("DELETE FROM messages WHERE conv_key = $1", conv_key);
   tx.exec_params("DELETE FROM outbox WHERE conv_key = $1", conv_key);
+  // caseworkers' notes are about the person: they go too (audit rows name no one)
+  tx.exec_params("DELETE FROM ticket_notes WHERE ticket_id IN (SELECT id FROM tickets WHERE conv_key = $1)", conv_key);
   tx.exec_params("UPDATE tickets SET conv_key = NULL, summary = '' WHERE conv_key = $1", conv_key);
   tx.exec_params("DELETE FROM conversations WHERE key = $1", conv_key);
   bump_counter(tx, "erasures");
@@ -157,13 +74,16 @@ constexpr const char* kOutboxColumns =
     "id, conv_key, channel, encode(address_sealed, 'hex'), payload, attempts, created_at";
 
 constexpr const char* kTicketColumns =
-    "SELECT id, conv_key, status, priority, reason, lang, channel, category, summary, assigned_to, opened_at"
-    " FROM tickets";
+    "SELECT id, conv_key, status, priority, reason, lang, channel, category, summary, assigned_to, opened_at,"
+    " first_response_at, closed_at, outcome, referrals FROM tickets";
+
+std::string text_or_empty(const pqxx::field& f) { return f.is_null() ? "" : f.as<std::string>(); }
+int64_t time_or_zero(const pqxx::field& f) { return f.is_null() ? 0 : f.as<int64_t>(); }
 
 TicketView read_ticket(const pqxx::row& r) {
   TicketView t;
   t.id = r[0].as<int64_t>();
-  t.conv_key = r[1].is_null() ? "" : r[1].as<std::string>();
+  t.conv_key = text_or_empty(r[1]);
   t.status = r[2].as<std::string>();
   t.priority = r[3].as<std::string>();
   t.reason = r[4].as<std::string>();
@@ -171,9 +91,85 @@ TicketView read_ticket(const pqxx::row& r) {
   t.channel = r[6].as<std::string>();
   t.category = r[7].as<std::string>();
   t.summary = r[8].as<std::string>();
-  t.assigned_to = r[9].is_null() ? "" : r[9].as<std::string>();
+  t.assigned_to = text_or_empty(r[9]);
   t.opened_at = r[10].as<int64_t>();
+  t.first_response_at = time_or_zero(r[11]);
+  t.closed_at = time_or_zero(r[12]);
+  t.outcome = text_or_empty(r[13]);
+  t.referrals = text_or_empty(r[14]);
   return t;
+}
+
+std::optional<ConversationRecord> conversation_in(pqxx::work& tx, const std::string& conv_key) {
+  auto r = tx.exec_params("SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
+                          " WHERE key = $1",
+                          conv_key);
+  if (r.empty()) return std::nullopt;
+  ConversationRecord c;
+  c.key = conv_key;
+  c.channel = r[0][0].as<std::string>();
+  c.state_json = r[0][1].as<std::string>();
+  c.lang = r[0][2].as<std::string>();
+  c.status = r[0][3].as<std::string>();
+  c.blocked = r[0][4].as<bool>();
+  c.created_at = r[0][5].as<int64_t>();
+  c.updated_at = r[0][6].as<int64_t>();
+  return c;
+}
+
+// One conversation step inside the caller's transaction; returns the ids of the replies queued.
+std::vector<int64_t> commit_turn_in(pqxx::work& tx, const TurnCommit& turn) {
+  int64_t now = now_ms();
+  std::string sealed_hex;
+  if (auto r = tx.exec_params("SELECT encode(address_sealed, 'hex') FROM conversations WHERE key = $1",
+                              turn.conv_key);
+      !r.empty())
+    sealed_hex = r[0][0].as<std::string>();
+  // Exactly once, whatever happens between instances: a turn for messages already answered is refused whole.
+  // (A message erased by an earlier turn of the same round is simply gone, as on SQLite.)
+  if (!turn.processed_ids.empty()) {
+    std::string ids = id_array(turn.processed_ids);
+    // A flood's unanswered messages do not keep their text.
+    auto done = tx.exec_params("UPDATE messages SET processed = true, text = CASE WHEN $2 THEN '' ELSE text END"
+                               " WHERE id = ANY($1::bigint[]) AND NOT processed",
+                               ids, turn.forget_text);
+    auto existing = tx.exec_params("SELECT COUNT(*) FROM messages WHERE id = ANY($1::bigint[])", ids);
+    if (existing[0][0].as<size_t>() != done.affected_rows())
+      throw std::runtime_error("conversation turn already answered by another instance");
+  }
+  if (turn.erase) {
+    erase_in(tx, turn.conv_key);
+  } else {
+    tx.exec_params("UPDATE conversations SET state = $1, lang = $2, status = $3, updated_at = $4 WHERE key = $5",
+                   turn.state_json, turn.lang, turn.status, now, turn.conv_key);
+  }
+  bool ticket_exists = false;
+  if (turn.open_ticket) {
+    // One open ticket per conversation: a new reason only raises its priority.
+    auto u = tx.exec_params("UPDATE tickets SET priority = CASE WHEN $1 = 'urgent' THEN 'urgent' ELSE priority END,"
+                            " category = CASE WHEN $2 <> '' THEN $2 ELSE category END"
+                            " WHERE conv_key = $3 AND status IN ('waiting', 'assigned')",
+                            turn.open_ticket->priority, turn.open_ticket->category, turn.conv_key);
+    ticket_exists = u.affected_rows() > 0;
+  }
+  if (turn.open_ticket && !ticket_exists) {
+    const auto& t = *turn.open_ticket;
+    tx.exec_params("INSERT INTO tickets (conv_key, priority, reason, lang, channel, category, summary, opened_at)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                   turn.conv_key, t.priority, t.reason, t.lang, t.channel.empty() ? turn.channel : t.channel,
+                   t.category, t.summary, now);
+  }
+  for (const auto& u : turn.unmatched)
+    tx.exec_params("INSERT INTO unmatched (lang, text, outcome, created_at) VALUES ($1, $2, $3, $4)", u.lang, u.text,
+                   u.outcome, now);
+  std::string day = today();
+  for (const auto& a : turn.article_views)
+    tx.exec_params("INSERT INTO article_views (day, article, lang, views) VALUES ($1, $2, $3, 1)"
+                   " ON CONFLICT (day, article, lang) DO UPDATE SET views = article_views.views + 1",
+                   day, a, turn.lang);
+  std::vector<int64_t> ids;
+  for (const auto& r : turn.replies) ids.push_back(queue_reply(tx, turn.conv_key, turn.channel, sealed_hex, r, now));
+  return ids;
 }
 
 }  // namespace
@@ -224,7 +220,7 @@ RecordResult PgStore::record_inbound(const std::vector<InboundMessage>& messages
       tx.exec_params("UPDATE outbox SET delivery = $1, last_error = CASE WHEN $2 = '' THEN last_error ELSE $2 END,"
                      " updated_at = $3 WHERE channel = $4 AND provider_msg_id = $5"
                      " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND $1 = 'sent'))",
-                     m.status, m.status_error, now, m.channel, m.status_of);
+                     m.status, m.status_error, now, m.channel, hashed_id(keyring(), m.channel, m.status_of));
       continue;
     }
     std::string key = keyring().conversation_key(m.channel, m.address);
@@ -241,8 +237,8 @@ RecordResult PgStore::record_inbound(const std::vector<InboundMessage>& messages
     auto ins = tx.exec_params("INSERT INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
                               " received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
                               " ON CONFLICT (channel, provider_id) DO NOTHING RETURNING id",
-                              m.channel, m.provider_id, key, std::string(kind_name(m.kind)), m.text, m.media,
-                              m.start_payload, now);
+                              m.channel, hashed_id(keyring(), m.channel, m.provider_id), key,
+                              std::string(kind_name(m.kind)), stored_text(m.text), m.media, m.start_payload, now);
     if (ins.empty()) {
       ++out.duplicates;
       continue;
@@ -291,21 +287,9 @@ std::vector<StoredInbound> PgStore::pending_for(const std::string& conv_key) {
 
 std::optional<ConversationRecord> PgStore::load_conversation(const std::string& conv_key) {
   pqxx::work tx(connection());
-  auto r = tx.exec_params("SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
-                          " WHERE key = $1",
-                          conv_key);
-  if (r.empty()) return std::nullopt;
-  ConversationRecord c;
-  c.key = conv_key;
-  c.channel = r[0][0].as<std::string>();
-  c.state_json = r[0][1].as<std::string>();
-  c.lang = r[0][2].as<std::string>();
-  c.status = r[0][3].as<std::string>();
-  c.blocked = r[0][4].as<bool>();
-  c.created_at = r[0][5].as<int64_t>();
-  c.updated_at = r[0][6].as<int64_t>();
-  return c;
+  return conversation_in(tx, conv_key);
 }
+
 
 bool PgStore::hold_conversation(const std::string& conv_key) {
   pqxx::nontransaction tx(connection());
@@ -313,60 +297,27 @@ bool PgStore::hold_conversation(const std::string& conv_key) {
 }
 
 void PgStore::let_go_conversation(const std::string& conv_key) {
-  pqxx::nontransaction tx(connection());
-  tx.exec_params("SELECT pg_advisory_unlock(hashtextextended($1, 0))", conv_key);
+  try {
+    pqxx::nontransaction tx(connection());
+    tx.exec_params("SELECT pg_advisory_unlock(hashtextextended($1, 0))", conv_key);
+  } catch (const std::exception&) {  // the connection is lost, and its session's locks with it
+  }
 }
 
 std::vector<int64_t> PgStore::commit_turn(const TurnCommit& turn) {
   pqxx::work tx(connection());
-  int64_t now = now_ms();
-  std::string sealed_hex;
-  if (auto r = tx.exec_params("SELECT encode(address_sealed, 'hex') FROM conversations WHERE key = $1",
-                              turn.conv_key);
-      !r.empty())
-    sealed_hex = r[0][0].as<std::string>();
-  // Exactly once, whatever happens between instances: a turn for messages already answered is refused whole.
-  if (!turn.processed_ids.empty()) {
-    auto done = tx.exec_params("UPDATE messages SET processed = true WHERE id = ANY($1::bigint[]) AND NOT processed",
-                               id_array(turn.processed_ids));
-    if (done.affected_rows() != turn.processed_ids.size())
-      throw std::runtime_error("conversation turn already answered by another instance");
-  }
-  if (turn.erase) {
-    erase_in(tx, turn.conv_key);
-  } else {
-    tx.exec_params("UPDATE conversations SET state = $1, lang = $2, status = $3, updated_at = $4 WHERE key = $5",
-                   turn.state_json, turn.lang, turn.status, now, turn.conv_key);
-  }
-  bool ticket_exists = false;
-  if (turn.open_ticket) {
-    // One open ticket per conversation: a new reason only raises its priority.
-    auto u = tx.exec_params("UPDATE tickets SET priority = CASE WHEN $1 = 'urgent' THEN 'urgent' ELSE priority END,"
-                            " category = CASE WHEN $2 <> '' THEN $2 ELSE category END"
-                            " WHERE conv_key = $3 AND status IN ('waiting', 'assigned')",
-                            turn.open_ticket->priority, turn.open_ticket->category, turn.conv_key);
-    ticket_exists = u.affected_rows() > 0;
-  }
-  if (turn.open_ticket && !ticket_exists) {
-    const auto& t = *turn.open_ticket;
-    tx.exec_params("INSERT INTO tickets (conv_key, priority, reason, lang, channel, category, summary, opened_at)"
-                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                   turn.conv_key, t.priority, t.reason, t.lang, t.channel.empty() ? turn.channel : t.channel,
-                   t.category, t.summary, now);
-  }
-  for (const auto& u : turn.unmatched)
-    tx.exec_params("INSERT INTO unmatched (lang, text, outcome, created_at) VALUES ($1, $2, $3, $4)", u.lang, u.text,
-                   u.outcome, now);
-  std::string day = today();
-  for (const auto& a : turn.article_views)
-    tx.exec_params("INSERT INTO article_views (day, article, lang, views) VALUES ($1, $2, $3, 1)"
-                   " ON CONFLICT (day, article, lang) DO UPDATE SET views = article_views.views + 1",
-                   day, a, turn.lang);
-  std::vector<int64_t> ids;
-  for (const auto& r : turn.replies) ids.push_back(queue_reply(tx, turn.conv_key, turn.channel, sealed_hex, r, now));
+  std::vector<int64_t> ids = commit_turn_in(tx, turn);
   tx.commit();
   return ids;
 }
+
+void PgStore::commit_turns(const std::vector<TurnCommit>& turns) {
+  if (turns.empty()) return;
+  pqxx::work tx(connection());
+  for (const auto& turn : turns) commit_turn_in(tx, turn);
+  tx.commit();
+}
+
 
 namespace {
 
@@ -414,9 +365,11 @@ std::vector<OutboxRow> PgStore::claim_due(const std::string& channel, int limit)
 
 void PgStore::mark_sent(int64_t id, const std::string& provider_message_id) {
   pqxx::work tx(connection());
+  auto c = tx.exec_params("SELECT channel FROM outbox WHERE id = $1", id);
+  std::string hashed = c.empty() ? provider_message_id : hashed_id(keyring(), c[0][0].as<std::string>(), provider_message_id);
   tx.exec_params("UPDATE outbox SET status = 'sent', provider_msg_id = $1, address_sealed = NULL,"
                  " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = $2 WHERE id = $3",
-                 provider_message_id, now_ms(), id);
+                 hashed, now_ms(), id);
   tx.commit();
 }
 
@@ -444,12 +397,13 @@ void PgStore::mark_held(int64_t id, const std::string& error) {
   tx.commit();
 }
 
-void PgStore::release_stale_claims() {
+int PgStore::release_stale_claims() {
   // Other instances may be sending their claims right now: only lapsed leases come back.
   pqxx::work tx(connection());
-  tx.exec_params("UPDATE outbox SET status = 'pending' WHERE status = 'sending' AND claimed_at < $1",
-                 now_ms() - kClaimLeaseMs);
+  auto r = tx.exec_params("UPDATE outbox SET status = 'pending' WHERE status = 'sending' AND claimed_at < $1",
+                          now_ms() - kClaimLeaseMs);
   tx.commit();
+  return static_cast<int>(r.affected_rows());
 }
 
 int64_t PgStore::next_due_at(const std::string& channel) {
@@ -522,15 +476,16 @@ std::optional<int64_t> PgStore::caseworker_reply(int64_t ticket_id, const std::s
   return id;
 }
 
-bool PgStore::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing) {
+bool PgStore::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
+                           const std::string& referrals) {
   pqxx::work tx(connection());
   int64_t now = now_ms();
   auto t = tx.exec_params("SELECT conv_key FROM tickets WHERE id = $1 AND status IN ('waiting', 'assigned') FOR UPDATE",
                           ticket_id);
   if (t.empty()) return false;
   std::string conv_key = t[0][0].is_null() ? "" : t[0][0].as<std::string>();
-  tx.exec_params("UPDATE tickets SET status = 'closed', closed_at = $1, outcome = $2 WHERE id = $3", now, outcome,
-                 ticket_id);
+  tx.exec_params("UPDATE tickets SET status = 'closed', closed_at = $1, outcome = $2, referrals = $3 WHERE id = $4",
+                 now, outcome, referrals, ticket_id);
   if (!conv_key.empty()) {
     auto c = tx.exec_params("SELECT encode(address_sealed, 'hex'), channel, status FROM conversations WHERE key = $1"
                             " FOR UPDATE",
@@ -570,10 +525,91 @@ int PgStore::erase_inactive_before(int64_t cutoff_ms) {
   return static_cast<int>(keys.size());
 }
 
-void PgStore::erase_conversation(const std::string& conv_key) {
+bool PgStore::erase_conversation(const std::string& conv_key) {
   pqxx::work tx(connection());
+  auto found = tx.exec_params("SELECT (SELECT COUNT(*) FROM conversations WHERE key = $1)"
+                              " + (SELECT COUNT(*) FROM messages WHERE conv_key = $1)"
+                              " + (SELECT COUNT(*) FROM tickets WHERE conv_key = $1)",
+                              conv_key);
+  if (found[0][0].as<int64_t>() == 0) return false;
   erase_in(tx, conv_key);
   tx.commit();
+  return true;
+}
+
+std::optional<std::string> PgStore::export_conversation(const std::string& conv_key) {
+  pqxx::work tx(connection());
+  tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY");  // one consistent snapshot
+  ConversationExport e;
+  e.conversation = conversation_in(tx, conv_key);
+  if (e.conversation) {
+    auto a = tx.exec_params("SELECT encode(address_sealed, 'hex') FROM conversations WHERE key = $1", conv_key);
+    if (!a.empty()) e.address = keyring().open(from_hex(a[0][0])).value_or("");
+  }
+  for (const auto& r : tx.exec_params("SELECT id, channel, kind, text, media, received_at, processed FROM messages"
+                                      " WHERE conv_key = $1 ORDER BY id",
+                                      conv_key)) {
+    ExportedMessage x;
+    x.in.id = r[0].as<int64_t>();
+    x.in.msg.channel = r[1].as<std::string>();
+    x.in.msg.kind = kind_from(r[2].as<std::string>());
+    x.in.msg.text = r[3].as<std::string>();
+    x.in.msg.media = r[4].as<std::string>();
+    x.in.received_at = r[5].as<int64_t>();
+    x.answered = r[6].as<bool>();
+    e.messages.push_back(std::move(x));
+  }
+  for (const auto& r : tx.exec_params("SELECT id, payload, status, delivery, created_at FROM outbox"
+                                      " WHERE conv_key = $1 ORDER BY id",
+                                      conv_key))
+    e.replies.push_back({r[0].as<int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                         r[4].as<int64_t>()});
+  for (const auto& r : tx.exec_params(std::string(kTicketColumns) + " WHERE conv_key = $1 ORDER BY id", conv_key))
+    e.tickets.push_back(read_ticket(r));
+  return to_json(e);
+}
+
+bool PgStore::key_matches() {
+  pqxx::work tx(connection());
+  // The first instance to start records its key; every instance after it must have the same one.
+  tx.exec_params("INSERT INTO counters (name, value) VALUES ('key_fingerprint', $1) ON CONFLICT (name) DO NOTHING",
+                 keyring().fingerprint());
+  bool same = tx.exec("SELECT value FROM counters WHERE name = 'key_fingerprint'")[0][0].as<int64_t>() ==
+              keyring().fingerprint();
+  tx.commit();
+  return same;
+}
+
+int PgStore::rekey(const Keyring& next) {
+  pqxx::work tx(connection());
+  std::vector<std::pair<std::string, Rekeyed>> moves;  // from key → new key and sealed address
+  for (const auto& r : tx.exec("SELECT key, channel, encode(address_sealed, 'hex') FROM conversations FOR UPDATE"))
+    if (auto to = rekeyed(keyring(), next, r[1].as<std::string>(), from_hex(r[2])))
+      moves.emplace_back(r[0].as<std::string>(), std::move(*to));
+  for (const auto& [from, to] : moves) {
+    tx.exec_params("UPDATE conversations SET key = $1, address_sealed = decode($2, 'hex') WHERE key = $3", to.key,
+                   to_hex(to.sealed), from);
+    for (const char* sql : {"UPDATE messages SET conv_key = $1 WHERE conv_key = $2",
+                            "UPDATE outbox SET conv_key = $1 WHERE conv_key = $2",
+                            "UPDATE tickets SET conv_key = $1 WHERE conv_key = $2"})
+      tx.exec_params(sql, to.key, from);
+  }
+  for (const auto& r : tx.exec("SELECT id, encode(address_sealed, 'hex') FROM outbox WHERE address_sealed IS NOT NULL"))
+    if (auto address = keyring().open(from_hex(r[1])))
+      tx.exec_params("UPDATE outbox SET address_sealed = decode($1, 'hex') WHERE id = $2", to_hex(next.seal(*address)),
+                     r[0].as<int64_t>());
+  tx.exec_params("INSERT INTO counters (name, value) VALUES ('key_fingerprint', $1)"
+                 " ON CONFLICT (name) DO UPDATE SET value = $1",
+                 next.fingerprint());
+  tx.commit();
+  return static_cast<int>(moves.size());
+}
+
+int64_t PgStore::received_before(const std::string& conv_key, int64_t id, int64_t since_ms) {
+  pqxx::work tx(connection());
+  return tx.exec_params("SELECT COUNT(*) FROM messages WHERE conv_key = $1 AND id < $2 AND received_at > $3", conv_key,
+                        id, since_ms)[0][0]
+      .as<int64_t>();
 }
 
 int64_t PgStore::count(const std::string& table) {

@@ -2,10 +2,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <functional>
+#include <map>
+#include <sstream>
 
 #include "bot/store/store.h"
+#include "bot/text/utf8.h"
 
 namespace approdo {
 
@@ -60,6 +65,91 @@ std::string today() {
   char buf[16];
   std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
   return buf;
+}
+
+std::string hashed_id(const Keyring& keyring, const std::string& channel, const std::string& id) {
+  return keyring.conversation_key(channel, "id:" + id);
+}
+
+std::string stored_text(const std::string& text) {
+  return std::string(text::truncate_utf8(text::scrub_utf8(text), kMaxStoredTextBytes));
+}
+
+std::string join_list(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
+std::vector<std::string> split_list(const std::string& joined) {
+  std::vector<std::string> out;
+  std::stringstream in(joined);
+  for (std::string part; std::getline(in, part, ',');)
+    if (!part.empty()) out.push_back(part);
+  return out;
+}
+
+HistoryEntry inbound_entry(int64_t id, int64_t at, std::string kind, std::string text) {
+  HistoryEntry e;
+  e.direction = "in";
+  e.id = id;
+  e.at = at;
+  e.kind = std::move(kind);
+  e.text = std::move(text);
+  return e;
+}
+
+HistoryEntry outbound_entry(int64_t id, int64_t at, const std::string& payload, std::string status,
+                            std::string delivery, std::string error) {
+  HistoryEntry e;
+  e.direction = "out";
+  e.id = id;
+  e.at = at;
+  auto j = json::parse(payload, nullptr, false);
+  if (j.is_object()) {
+    e.text = j.value("text", "");
+    e.source = j.value("source", "");
+  }
+  e.status = std::move(status);
+  e.delivery = std::move(delivery);
+  e.error = std::move(error);
+  return e;
+}
+
+void order_history(std::vector<HistoryEntry>& entries, int limit) {
+  // A reply is saved in the same millisecond as the message it answers: the message comes first.
+  std::sort(entries.begin(), entries.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
+    if (a.at != b.at) return a.at < b.at;
+    if (a.direction != b.direction) return a.direction == "in";
+    return a.id < b.id;
+  });
+  if (static_cast<int>(entries.size()) > limit) entries.erase(entries.begin(), entries.end() - limit);
+}
+
+CaseStats tally_closed(const std::vector<std::pair<std::string, std::string>>& outcome_and_referrals) {
+  CaseStats s;
+  std::map<std::string, int64_t> outcomes, referrals;
+  for (const auto& [outcome, joined] : outcome_and_referrals) {
+    ++s.closed;
+    ++outcomes[outcome];
+    for (const auto& r : split_list(joined)) ++referrals[r];
+  }
+  s.outcomes.assign(outcomes.begin(), outcomes.end());
+  s.referrals.assign(referrals.begin(), referrals.end());
+  return s;
+}
+
+std::string revision_of(const std::vector<int64_t>& counters, const std::string& open_tickets) {
+  std::string rev;
+  for (int64_t c : counters) rev += std::to_string(c) + ".";
+  return rev + std::to_string(std::hash<std::string>{}(open_tickets));
+}
+
+std::optional<Rekeyed> rekeyed(const Keyring& current, const Keyring& next, const std::string& channel,
+                               const std::string& sealed) {
+  auto address = current.open(sealed);
+  if (!address) return std::nullopt;
+  return Rekeyed{next.conversation_key(channel, *address), next.seal(*address)};
 }
 
 }  // namespace store

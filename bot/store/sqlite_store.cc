@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "bot/store/backup.h"
+#include "bot/store/conversation_export.h"
 #include "bot/store/migrations.h"
 #include "bot/store/row_codec.h"
 
@@ -17,10 +18,18 @@ SqliteStore::SqliteStore(const std::string& path, const Keyring& keyring)
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
+  db_.exec("PRAGMA secure_delete=ON");  // erased personal data is overwritten, not left in free pages
+  db_.exec("PRAGMA cache_size=-16384");  // 16 MiB of pages (default 2): the hot indexes stay in memory
   migrate();
 }
 
 SqliteStore::~SqliteStore() = default;
+
+SqliteStore::Reused SqliteStore::reuse(std::string_view sql) {
+  auto& s = reused_[sql];
+  if (!s) s = std::make_unique<SQLite::Statement>(db_, std::string(sql));
+  return Reused(*s);
+}
 
 int SqliteStore::schema_version() { return static_cast<int>(store::kMigrations.size()); }
 
@@ -49,23 +58,80 @@ void SqliteStore::migrate() {
   }
 }
 
+// Group commit, as LevelDB's DBImpl::Write does it: callers queue; the one at the front commits everything
+// queued behind it in one transaction and wakes the others with their results. No extra thread, and a
+// caller returns only once its messages are committed.
+struct SqliteStore::InboundWriter {
+  const std::vector<InboundMessage>* messages;
+  RecordResult result;
+  std::exception_ptr error;
+  bool done = false;
+  std::condition_variable cv;
+};
+
 RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& messages) {
-  RecordResult r;
+  InboundWriter self{&messages, {}, nullptr, false, {}};
+  std::unique_lock queue_lock(writers_mu_);
+  writers_.push_back(&self);
+  self.cv.wait(queue_lock, [&] { return self.done || writers_.front() == &self; });
+  if (!self.done) {
+    constexpr std::size_t kMaxBatch = 512;
+    std::vector<InboundWriter*> batch(writers_.begin(),
+                                      writers_.begin() + static_cast<long>(std::min(writers_.size(), kMaxBatch)));
+    queue_lock.unlock();
+    commit_inbound(batch);
+    queue_lock.lock();
+    for (InboundWriter* w : batch) {
+      writers_.pop_front();
+      w->done = true;
+      if (w != &self) w->cv.notify_one();
+    }
+    if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next batch's leader
+  }
+  if (self.error) std::rethrow_exception(self.error);
+  return std::move(self.result);
+}
+
+void SqliteStore::commit_inbound(const std::vector<InboundWriter*>& batch) {
   std::lock_guard lock(mu_);
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  try {
+    SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    for (InboundWriter* w : batch) w->result = record_locked(*w->messages);
+    tx.commit();
+    return;
+  } catch (...) {  // anything: the callers waiting on this batch must all be told
+    if (batch.size() == 1) {
+      batch[0]->error = std::current_exception();
+      return;
+    }
+  }
+  // The batch failed as a whole: each webhook alone, so one that cannot be saved does not fail the others.
+  for (InboundWriter* w : batch) {
+    try {
+      SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      w->result = record_locked(*w->messages);
+      tx.commit();
+    } catch (...) {
+      w->result = {};
+      w->error = std::current_exception();
+    }
+  }
+}
+
+RecordResult SqliteStore::record_locked(const std::vector<InboundMessage>& messages) {
+  RecordResult r;
   int64_t now = now_ms();
   for (const auto& m : messages) {
     if (m.kind == InboundMessage::Kind::kStatus) {
-      SQLite::Statement q(db_,
-                          "UPDATE outbox SET delivery = ?, last_error = CASE WHEN ? = '' THEN last_error ELSE ? END,"
-                          " updated_at = ? WHERE channel = ? AND provider_msg_id = ?"
-                          " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND ? = 'sent'))");
+      Reused q = reuse("UPDATE outbox SET delivery = ?, last_error = CASE WHEN ? = '' THEN last_error ELSE ? END,"
+                       " updated_at = ? WHERE channel = ? AND provider_msg_id = ?"
+                       " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND ? = 'sent'))");
       q.bind(1, m.status);
       q.bind(2, m.status_error);
       q.bind(3, m.status_error);
       q.bind(4, now);
       q.bind(5, m.channel);
-      q.bind(6, m.status_of);
+      q.bind(6, hashed_id(keyring(), m.channel, m.status_of));
       q.bind(7, m.status);
       q.exec();
       continue;
@@ -73,27 +139,26 @@ RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& mess
     std::string key = keyring().conversation_key(m.channel, m.address);
     if (m.kind == InboundMessage::Kind::kBlocked || m.kind == InboundMessage::Kind::kUnblocked) {
       bool blocked = m.kind == InboundMessage::Kind::kBlocked;
-      SQLite::Statement q(db_, "UPDATE conversations SET blocked = ?, updated_at = ? WHERE key = ?");
+      Reused q = reuse("UPDATE conversations SET blocked = ?, updated_at = ? WHERE key = ?");
       q.bind(1, blocked ? 1 : 0);
       q.bind(2, now);
       q.bind(3, key);
       q.exec();
       if (blocked) {
-        SQLite::Statement c(db_, "UPDATE outbox SET status = 'dead', last_error = 'blocked by user', address_sealed = NULL"
-                                 " WHERE conv_key = ? AND status IN ('pending', 'sending')");
+        Reused c = reuse("UPDATE outbox SET status = 'dead', last_error = 'blocked by user', address_sealed = NULL"
+                         " WHERE conv_key = ? AND status IN ('pending', 'sending')");
         c.bind(1, key);
         c.exec();
       }
       continue;
     }
-    SQLite::Statement ins(db_,
-                          "INSERT OR IGNORE INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
-                          " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    Reused ins = reuse("INSERT OR IGNORE INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
+                       " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, m.channel);
-    ins.bind(2, m.provider_id);
+    ins.bind(2, hashed_id(keyring(), m.channel, m.provider_id));
     ins.bind(3, key);
     ins.bind(4, kind_name(m.kind));
-    ins.bind(5, m.text);
+    ins.bind(5, stored_text(m.text));
     ins.bind(6, m.media);
     ins.bind(7, m.start_payload);
     ins.bind(8, now);
@@ -102,9 +167,8 @@ RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& mess
       continue;
     }
     ++r.inserted;
-    SQLite::Statement conv(db_,
-                           "INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
-                           " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at");
+    Reused conv = reuse("INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
+                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at");
     std::string sealed = keyring().seal(m.address);
     conv.bind(1, key);
     conv.bind(2, m.channel);
@@ -114,7 +178,6 @@ RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& mess
     conv.exec();
     if (std::find(r.conv_keys.begin(), r.conv_keys.end(), key) == r.conv_keys.end()) r.conv_keys.push_back(key);
   }
-  tx.commit();
   return r;
 }
 
@@ -130,8 +193,8 @@ std::vector<std::string> SqliteStore::conversations_with_pending() {
 std::vector<StoredInbound> SqliteStore::pending_for(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   std::vector<StoredInbound> out;
-  SQLite::Statement q(db_, "SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
-                           " WHERE conv_key = ? AND processed = 0 ORDER BY id");
+  Reused q = reuse("SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
+                   " WHERE conv_key = ? AND processed = 0 ORDER BY id");
   q.bind(1, conv_key);
   while (q.executeStep()) {
     StoredInbound s;
@@ -151,8 +214,8 @@ std::vector<StoredInbound> SqliteStore::pending_for(const std::string& conv_key)
 
 std::optional<ConversationRecord> SqliteStore::load_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
-                           " WHERE key = ?");
+  Reused q = reuse("SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
+                   " WHERE key = ?");
   q.bind(1, conv_key);
   if (!q.executeStep()) return std::nullopt;
   ConversationRecord c;
@@ -169,6 +232,8 @@ std::optional<ConversationRecord> SqliteStore::load_conversation(const std::stri
 
 void SqliteStore::erase_locked(const std::string& conv_key) {
   for (const char* sql : {"DELETE FROM messages WHERE conv_key = ?", "DELETE FROM outbox WHERE conv_key = ?",
+                          // caseworkers' notes are about the person: they go too (audit rows name no one)
+                          "DELETE FROM ticket_notes WHERE ticket_id IN (SELECT id FROM tickets WHERE conv_key = ?)",
                           "UPDATE tickets SET conv_key = NULL, summary = '' WHERE conv_key = ?",
                           "DELETE FROM conversations WHERE key = ?"}) {
     SQLite::Statement q(db_, sql);
@@ -179,7 +244,17 @@ void SqliteStore::erase_locked(const std::string& conv_key) {
            " ON CONFLICT (name) DO UPDATE SET value = value + 1");
 }
 
+void SqliteStore::empty_wal() {
+  // The write-ahead log still holds the pages as they were before an erasure. Copy it into the database and
+  // truncate it; when a reader holds it open this does what it can, and the next erasure tries again.
+  db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
 namespace {
+
+std::string blob(const SQLite::Column& c) {
+  return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
+}
 
 TicketView read_ticket(SQLite::Statement& q) {
   TicketView t;
@@ -194,12 +269,16 @@ TicketView read_ticket(SQLite::Statement& q) {
   t.summary = q.getColumn(8).getString();
   t.assigned_to = q.getColumn(9).isNull() ? "" : q.getColumn(9).getString();
   t.opened_at = q.getColumn(10).getInt64();
+  t.first_response_at = q.getColumn(11).isNull() ? 0 : q.getColumn(11).getInt64();
+  t.closed_at = q.getColumn(12).isNull() ? 0 : q.getColumn(12).getInt64();
+  t.outcome = q.getColumn(13).isNull() ? "" : q.getColumn(13).getString();
+  t.referrals = q.getColumn(14).isNull() ? "" : q.getColumn(14).getString();
   return t;
 }
 
 constexpr const char* kTicketColumns =
-    "SELECT id, conv_key, status, priority, reason, lang, channel, category, summary, assigned_to, opened_at"
-    " FROM tickets";
+    "SELECT id, conv_key, status, priority, reason, lang, channel, category, summary, assigned_to, opened_at,"
+    " first_response_at, closed_at, outcome, referrals FROM tickets";
 
 }  // namespace
 
@@ -257,7 +336,8 @@ std::optional<int64_t> SqliteStore::caseworker_reply(int64_t ticket_id, const st
   return id;
 }
 
-bool SqliteStore::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing) {
+bool SqliteStore::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
+                               const std::string& referrals) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   int64_t now = now_ms();
@@ -265,10 +345,11 @@ bool SqliteStore::close_ticket(int64_t ticket_id, const std::string& outcome, co
   t.bind(1, ticket_id);
   if (!t.executeStep()) return false;
   std::string conv_key = t.getColumn(0).isNull() ? "" : t.getColumn(0).getString();
-  SQLite::Statement u(db_, "UPDATE tickets SET status = 'closed', closed_at = ?, outcome = ? WHERE id = ?");
+  SQLite::Statement u(db_, "UPDATE tickets SET status = 'closed', closed_at = ?, outcome = ?, referrals = ? WHERE id = ?");
   u.bind(1, now);
   u.bind(2, outcome);
-  u.bind(3, ticket_id);
+  u.bind(3, referrals);
+  u.bind(4, ticket_id);
   u.exec();
   if (!conv_key.empty()) {
     SQLite::Statement c(db_, "SELECT address_sealed, channel, status FROM conversations WHERE key = ?");
@@ -309,12 +390,14 @@ int64_t SqliteStore::outbox_with_status(const std::string& status) {
 
 int SqliteStore::waiting_tickets() {
   std::lock_guard lock(mu_);
-  return db_.execAndGet("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'").getInt();
+  Reused q = reuse("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'");
+  q.executeStep();
+  return q.getColumn(0).getInt();
 }
 
 bool SqliteStore::has_open_ticket(const std::string& conv_key) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
+  Reused q = reuse("SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
   q.bind(1, conv_key);
   return q.executeStep();
 }
@@ -329,23 +412,166 @@ int SqliteStore::erase_inactive_before(int64_t cutoff_ms) {
   while (q.executeStep()) keys.push_back(q.getColumn(0).getString());
   for (const auto& k : keys) erase_locked(k);
   tx.commit();
+  if (!keys.empty()) empty_wal();
   return static_cast<int>(keys.size());
 }
 
-void SqliteStore::erase_conversation(const std::string& conv_key) {
+bool SqliteStore::erase_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  int found = 0;
+  for (const char* sql : {"SELECT COUNT(*) FROM conversations WHERE key = ?1",
+                          "SELECT COUNT(*) FROM messages WHERE conv_key = ?1",
+                          "SELECT COUNT(*) FROM tickets WHERE conv_key = ?1"}) {
+    SQLite::Statement q(db_, sql);
+    q.bind(1, conv_key);
+    q.executeStep();
+    found += q.getColumn(0).getInt();
+  }
+  if (found == 0) return false;
   erase_locked(conv_key);
   tx.commit();
+  empty_wal();
+  return true;
+}
+
+std::optional<std::string> SqliteStore::export_conversation(const std::string& conv_key) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_);  // one consistent snapshot
+  ConversationExport e;
+  SQLite::Statement c(db_, "SELECT channel, address_sealed, state, lang, status, blocked, created_at, updated_at"
+                           " FROM conversations WHERE key = ?");
+  c.bind(1, conv_key);
+  if (c.executeStep()) {
+    e.conversation = ConversationRecord{conv_key,
+                                        c.getColumn(0).getString(),
+                                        c.getColumn(2).getString(),
+                                        c.getColumn(3).getString(),
+                                        c.getColumn(4).getString(),
+                                        c.getColumn(5).getInt() != 0,
+                                        c.getColumn(6).getInt64(),
+                                        c.getColumn(7).getInt64()};
+    e.address = keyring().open(blob(c.getColumn(1))).value_or("");
+  }
+  SQLite::Statement m(db_, "SELECT id, channel, kind, text, media, received_at, processed FROM messages"
+                           " WHERE conv_key = ? ORDER BY id");
+  m.bind(1, conv_key);
+  while (m.executeStep()) {
+    ExportedMessage x;
+    x.in.id = m.getColumn(0).getInt64();
+    x.in.msg.channel = m.getColumn(1).getString();
+    x.in.msg.kind = kind_from(m.getColumn(2).getString());
+    x.in.msg.text = m.getColumn(3).getString();
+    x.in.msg.media = m.getColumn(4).getString();
+    x.in.received_at = m.getColumn(5).getInt64();
+    x.answered = m.getColumn(6).getInt() != 0;
+    e.messages.push_back(std::move(x));
+  }
+  SQLite::Statement o(db_, "SELECT id, payload, status, delivery, created_at FROM outbox WHERE conv_key = ? ORDER BY id");
+  o.bind(1, conv_key);
+  while (o.executeStep())
+    e.replies.push_back({o.getColumn(0).getInt64(), o.getColumn(1).getString(), o.getColumn(2).getString(),
+                         o.getColumn(3).getString(), o.getColumn(4).getInt64()});
+  SQLite::Statement t(db_, std::string(kTicketColumns) + " WHERE conv_key = ? ORDER BY id");
+  t.bind(1, conv_key);
+  while (t.executeStep()) e.tickets.push_back(read_ticket(t));
+  return to_json(e);
+}
+
+bool SqliteStore::key_matches() {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT value FROM counters WHERE name = 'key_fingerprint'");
+  if (q.executeStep()) return q.getColumn(0).getInt64() == keyring().fingerprint();
+  SQLite::Statement r(db_, "INSERT INTO counters (name, value) VALUES ('key_fingerprint', ?)");
+  r.bind(1, keyring().fingerprint());
+  r.exec();
+  return true;
+}
+
+int SqliteStore::rekey(const Keyring& next) {
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::vector<std::pair<std::string, Rekeyed>> moves;  // from key → new key and sealed address
+  {
+    SQLite::Statement q(db_, "SELECT key, channel, address_sealed FROM conversations");
+    while (q.executeStep())
+      if (auto r = rekeyed(keyring(), next, q.getColumn(1).getString(), blob(q.getColumn(2))))
+        moves.emplace_back(q.getColumn(0).getString(), std::move(*r));
+  }
+  for (const auto& [from, to] : moves) {
+    SQLite::Statement c(db_, "UPDATE conversations SET key = ?, address_sealed = ? WHERE key = ?");
+    c.bind(1, to.key);
+    c.bind(2, to.sealed.data(), static_cast<int>(to.sealed.size()));
+    c.bind(3, from);
+    c.exec();
+    for (const char* sql : {"UPDATE messages SET conv_key = ?1 WHERE conv_key = ?2",
+                            "UPDATE outbox SET conv_key = ?1 WHERE conv_key = ?2",
+                            "UPDATE tickets SET conv_key = ?1 WHERE conv_key = ?2"}) {
+      SQLite::Statement u(db_, sql);
+      u.bind(1, to.key);
+      u.bind(2, from);
+      u.exec();
+    }
+  }
+  std::vector<std::pair<int64_t, std::string>> unsent;
+  {
+    SQLite::Statement q(db_, "SELECT id, address_sealed FROM outbox WHERE address_sealed IS NOT NULL");
+    while (q.executeStep())
+      if (auto address = keyring().open(blob(q.getColumn(1))))
+        unsent.emplace_back(q.getColumn(0).getInt64(), next.seal(*address));
+  }
+  for (const auto& [id, sealed] : unsent) {
+    SQLite::Statement u(db_, "UPDATE outbox SET address_sealed = ? WHERE id = ?");
+    u.bind(1, sealed.data(), static_cast<int>(sealed.size()));
+    u.bind(2, id);
+    u.exec();
+  }
+  SQLite::Statement f(db_, "INSERT INTO counters (name, value) VALUES ('key_fingerprint', ?1)"
+                           " ON CONFLICT (name) DO UPDATE SET value = ?1");
+  f.bind(1, next.fingerprint());
+  f.exec();
+  tx.commit();
+  empty_wal();  // the old sealed addresses are not left in the log
+  return static_cast<int>(moves.size());
+}
+
+int64_t SqliteStore::received_before(const std::string& conv_key, int64_t id, int64_t since_ms) {
+  std::lock_guard lock(mu_);
+  SQLite::Statement q(db_, "SELECT COUNT(*) FROM messages WHERE conv_key = ? AND id < ? AND received_at > ?");
+  q.bind(1, conv_key);
+  q.bind(2, id);
+  q.bind(3, since_ms);
+  q.executeStep();
+  return q.getColumn(0).getInt64();
 }
 
 std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::vector<int64_t> ids = commit_turn_locked(turn);
+  tx.commit();
+  if (turn.erase) empty_wal();  // the erased rows are not left in the log
+  return ids;
+}
+
+void SqliteStore::commit_turns(const std::vector<TurnCommit>& turns) {
+  if (turns.empty()) return;
+  std::lock_guard lock(mu_);
+  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
+  bool erased = false;
+  for (const auto& turn : turns) {
+    commit_turn_locked(turn);
+    erased = erased || turn.erase;
+  }
+  tx.commit();
+  if (erased) empty_wal();  // the erased rows are not left in the log
+}
+
+std::vector<int64_t> SqliteStore::commit_turn_locked(const TurnCommit& turn) {
   int64_t now = now_ms();
   std::string sealed;
   {
-    SQLite::Statement q(db_, "SELECT address_sealed FROM conversations WHERE key = ?");
+    Reused q = reuse("SELECT address_sealed FROM conversations WHERE key = ?");
     q.bind(1, turn.conv_key);
     if (q.executeStep()) {
       const auto& col = q.getColumn(0);
@@ -356,11 +582,12 @@ std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
     erase_locked(turn.conv_key);
   } else {
     for (int64_t id : turn.processed_ids) {
-      SQLite::Statement q(db_, "UPDATE messages SET processed = 1 WHERE id = ?");
+      Reused q = turn.forget_text ? reuse("UPDATE messages SET processed = 1, text = '' WHERE id = ?")
+                                  : reuse("UPDATE messages SET processed = 1 WHERE id = ?");
       q.bind(1, id);
       q.exec();
     }
-    SQLite::Statement q(db_, "UPDATE conversations SET state = ?, lang = ?, status = ?, updated_at = ? WHERE key = ?");
+    Reused q = reuse("UPDATE conversations SET state = ?, lang = ?, status = ?, updated_at = ? WHERE key = ?");
     q.bind(1, turn.state_json);
     q.bind(2, turn.lang);
     q.bind(3, turn.status);
@@ -371,9 +598,9 @@ std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
   bool ticket_exists = false;
   if (turn.open_ticket) {
     // One open ticket per conversation: a new reason only raises its priority.
-    SQLite::Statement q(db_, "UPDATE tickets SET priority = CASE WHEN ? = 'urgent' THEN 'urgent' ELSE priority END,"
-                             " category = CASE WHEN ? <> '' THEN ? ELSE category END"
-                             " WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
+    Reused q = reuse("UPDATE tickets SET priority = CASE WHEN ? = 'urgent' THEN 'urgent' ELSE priority END,"
+                     " category = CASE WHEN ? <> '' THEN ? ELSE category END"
+                     " WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
     q.bind(1, turn.open_ticket->priority);
     q.bind(2, turn.open_ticket->category);
     q.bind(3, turn.open_ticket->category);
@@ -382,8 +609,8 @@ std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
   }
   if (turn.open_ticket && !ticket_exists) {
     const auto& t = *turn.open_ticket;
-    SQLite::Statement q(db_, "INSERT INTO tickets (conv_key, priority, reason, lang, channel, category, summary,"
-                             " opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    Reused q = reuse("INSERT INTO tickets (conv_key, priority, reason, lang, channel, category, summary,"
+                     " opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, turn.conv_key);
     q.bind(2, t.priority);
     q.bind(3, t.reason);
@@ -395,7 +622,7 @@ std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
     q.exec();
   }
   for (const auto& u : turn.unmatched) {
-    SQLite::Statement q(db_, "INSERT INTO unmatched (lang, text, outcome, created_at) VALUES (?, ?, ?, ?)");
+    Reused q = reuse("INSERT INTO unmatched (lang, text, outcome, created_at) VALUES (?, ?, ?, ?)");
     q.bind(1, u.lang);
     q.bind(2, u.text);
     q.bind(3, u.outcome);
@@ -404,8 +631,8 @@ std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
   }
   std::string day = today();
   for (const auto& a : turn.article_views) {
-    SQLite::Statement q(db_, "INSERT INTO article_views (day, article, lang, views) VALUES (?, ?, ?, 1)"
-                             " ON CONFLICT (day, article, lang) DO UPDATE SET views = views + 1");
+    Reused q = reuse("INSERT INTO article_views (day, article, lang, views) VALUES (?, ?, ?, 1)"
+                     " ON CONFLICT (day, article, lang) DO UPDATE SET views = views + 1");
     q.bind(1, day);
     q.bind(2, a);
     q.bind(3, turn.lang);
@@ -413,8 +640,8 @@ std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
   }
   std::vector<int64_t> ids;
   for (const auto& r : turn.replies) {
-    SQLite::Statement q(db_, "INSERT INTO outbox (conv_key, channel, address_sealed, payload, created_at, updated_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?)");
+    Reused q = reuse("INSERT INTO outbox (conv_key, channel, address_sealed, payload, created_at, updated_at)"
+                     " VALUES (?, ?, ?, ?, ?, ?)");
     q.bind(1, turn.conv_key);
     q.bind(2, turn.channel);
     q.bind(3, sealed.data(), static_cast<int>(sealed.size()));
@@ -424,7 +651,6 @@ std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
     q.exec();
     ids.push_back(db_.getLastInsertRowid());
   }
-  tx.commit();
   return ids;
 }
 
@@ -449,18 +675,19 @@ std::vector<OutboxRow> SqliteStore::claim_due(const std::string& channel, int li
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<OutboxRow> out;
-  // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order).
-  SQLite::Statement q(db_,
-                      "SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
-                      " FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE channel = ?1"
-                      "   AND status IN ('pending', 'sending') GROUP BY conv_key) f ON f.id = o.id"
-                      " WHERE o.status = 'pending' AND o.next_attempt_at <= ?2 ORDER BY o.id LIMIT ?3");
+  // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order). Walks the
+  // pending rows oldest first and stops at `limit`, so a claim costs the same however long the backlog.
+  Reused q = reuse("SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
+                   " FROM outbox o INDEXED BY outbox_pending WHERE o.channel = ?1 AND o.status = 'pending'"
+                   " AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conv_key = o.conv_key"
+                   "   AND p.id < o.id AND p.status IN ('pending', 'sending'))"
+                   " ORDER BY o.id LIMIT ?3");
   q.bind(1, channel);
   q.bind(2, now_ms());
   q.bind(3, limit);
-  while (q.executeStep()) out.push_back(read_outbox(q));
+  while (q.executeStep()) out.push_back(read_outbox(q.statement()));
   for (const auto& r : out) {
-    SQLite::Statement u(db_, "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
+    Reused u = reuse("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
     u.bind(1, r.id);
     u.exec();
   }
@@ -470,10 +697,16 @@ std::vector<OutboxRow> SqliteStore::claim_due(const std::string& channel, int li
 
 void SqliteStore::mark_sent(int64_t id, const std::string& provider_message_id) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
-                           " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
-                           " WHERE id = ?");
-  q.bind(1, provider_message_id);
+  Reused q = reuse("UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
+                   " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
+                   " WHERE id = ?");
+  std::string channel;
+  {
+    Reused c = reuse("SELECT channel FROM outbox WHERE id = ?");
+    c.bind(1, id);
+    if (c.executeStep()) channel = c.getColumn(0).getString();
+  }
+  q.bind(1, channel.empty() ? provider_message_id : hashed_id(keyring(), channel, provider_message_id));
   q.bind(2, now_ms());
   q.bind(3, id);
   q.exec();
@@ -511,14 +744,14 @@ void SqliteStore::mark_held(int64_t id, const std::string& error) {
   q.exec();
 }
 
-void SqliteStore::release_stale_claims() {
+int SqliteStore::release_stale_claims() {
   std::lock_guard lock(mu_);
-  db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
+  return db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
 }
 
 int64_t SqliteStore::next_due_at(const std::string& channel) {
   std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
+  Reused q = reuse("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
   q.bind(1, channel);
   if (q.executeStep() && !q.getColumn(0).isNull()) return std::max<int64_t>(1, q.getColumn(0).getInt64());
   return 0;

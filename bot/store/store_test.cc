@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <thread>
+
 #include "bot/store/migrations.h"
 #include "tests/test_support.h"
 
@@ -70,6 +72,34 @@ TEST_CASE("a provider's retry is recorded once") {
   CHECK(retry.conv_keys.empty());
   CHECK(s.count("messages") == 1);
   CHECK(s.pending_for(first.conv_keys[0]).size() == 1);
+}
+
+TEST_CASE("concurrent webhooks are committed together, each caller getting its own result") {
+  testing::ScratchDir dir;
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
+  // Threads t and t + 4 post the same provider ids (a provider's retry racing the original): each message
+  // must be recorded once, and exactly one of the two callers told it is new.
+  constexpr int kThreads = 8, kWebhooks = 150;
+  std::vector<RecordResult> totals(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWebhooks; ++i) {
+        std::string id = "m" + std::to_string(t % 4) + "-" + std::to_string(i);
+        auto r = s.record_inbound({text_from("person" + std::to_string(i % 10), id, "hello")});
+        totals[t].inserted += r.inserted;
+        totals[t].duplicates += r.duplicates;
+        CHECK(r.inserted + r.duplicates == 1);
+        CHECK(r.conv_keys.size() == static_cast<std::size_t>(r.inserted));
+      }
+    });
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) {
+    CHECK(totals[t].inserted + totals[t + 4].inserted == kWebhooks);
+    CHECK(totals[t].duplicates + totals[t + 4].duplicates == kWebhooks);
+  }
+  CHECK(s.count("messages") == 4 * kWebhooks);
+  CHECK(s.count("conversations") == 10);
 }
 
 TEST_CASE("the address is stored only sealed, and conversation keys do not reveal it") {
@@ -153,6 +183,32 @@ TEST_CASE("the outbox keeps each conversation's replies in order") {
   auto b = s.claim_due("telegram", 10);
   REQUIRE(b.size() == 1);
   CHECK(b[0].msg.text == "second");
+}
+
+TEST_CASE("a claim takes the oldest due reply of each conversation, oldest first, up to the limit") {
+  testing::ScratchDir dir;
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
+  auto reply = [&](const std::string& address, const std::string& text) {
+    TurnCommit t;
+    t.conv_key = s.record_inbound({text_from(address, "in-" + text, "x")}).conv_keys.at(0);
+    t.channel = "telegram";
+    t.status = "bot";
+    t.replies = {{text, {}, "en", ""}};
+    s.commit_turn(t);
+  };
+  reply("a", "a1");
+  reply("b", "b1");
+  reply("a", "a2");
+  reply("c", "c1");
+  auto first = s.claim_due("telegram", 2);
+  REQUIRE(first.size() == 2);
+  CHECK(first[0].msg.text == "a1");
+  CHECK(first[1].msg.text == "b1");
+  auto second = s.claim_due("telegram", 10);
+  REQUIRE(second.size() == 1);  // a2 waits for a1, still in flight
+  CHECK(second[0].msg.text == "c1");
+  s.mark_retry(first[0].id, now_ms() + 60'000, "timeout");  // a1 not due: a2 still waits behind it
+  CHECK(s.claim_due("telegram", 10).empty());
 }
 
 TEST_CASE("claims left by a crash are released on start") {

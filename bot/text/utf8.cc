@@ -35,7 +35,10 @@ std::size_t valid_sequence(std::string_view s, std::size_t i, char32_t* cp) {
 
 bool is_dropped_control(char32_t c) {
   if (c == '\n' || c == '\t') return false;
-  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F);
+  // Bidi embeddings, overrides and isolates (U+202A-202E, U+2066-2069) can make text display as something it
+  // is not (a caseworker reading a reversed number); the marks LRM/RLM/ALM stay, RTL writing needs them.
+  bool bidi_control = (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || bidi_control;
 }
 
 }  // namespace

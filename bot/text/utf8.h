@@ -9,7 +9,8 @@
 namespace approdo::text {
 
 bool is_valid_utf8(std::string_view s);
-// Replaces every invalid sequence with U+FFFD and drops NUL and C0/C1 control characters except \n and \t.
+// Replaces every invalid sequence with U+FFFD and drops NUL and C0/C1 control characters except \n and \t,
+// and the bidi embedding, override and isolate controls.
 std::string scrub_utf8(std::string_view s);
 // The longest prefix of at most `max_bytes` bytes that ends on a code point boundary.
 std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes);

@@ -35,6 +35,8 @@ TEST_CASE("scrubbing replaces invalid bytes and drops control characters") {
   CHECK(scrub_utf8("line1\nline2\tx\x1B[31m") == "line1\nline2\tx[31m");
   CHECK(scrub_utf8("\xC2\x85" "x") == "x");  // C1 control NEL
   CHECK(is_valid_utf8(scrub_utf8("\xE2\x82\xF0\x9F")));
+  // RIGHT-TO-LEFT OVERRIDE and FIRST STRONG ISOLATE go; LEFT-TO-RIGHT MARK (needed in RTL text) stays.
+  CHECK(scrub_utf8("call \xE2\x80\xAE" "123\xE2\x81\xA8" "x\xE2\x80\x8E") == "call 123x\xE2\x80\x8E");
 }
 
 TEST_CASE("truncation never cuts a code point") {
