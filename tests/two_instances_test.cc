@@ -8,39 +8,24 @@
 #include "tests/fake_provider.h"
 #include "tests/pg_cluster.h"
 #include "tests/running_bot.h"
+#include "tests/telegram_chats.h"
 
 namespace approdo {
 namespace {
 
-const std::string kToken = "123:abc";
-const std::string kSecret = "s3cret-token";
-// A conversation that depends on its state at every step: the language chosen, then menus and a question.
-const std::vector<std::string> kConversation = {"hi", "1", "2", "menu", "1", "what is the number for emergencies?",
-                                                "menu"};
+using testing::kStatefulConversation;
+using testing::kTelegramSecret;
+using testing::kTelegramToken;
+using testing::telegram_update;
 
-Config telegram_config(const testing::FakeProvider& telegram, const std::string& store) {
-  Config c;
-  c.store = store;
-  c.telegram.bot_token = kToken;
-  c.telegram.secret_token = kSecret;
-  c.telegram.api_base = telegram.base_url();
+Config instance_config(const testing::FakeProvider& telegram, const std::string& store) {
+  Config c = testing::telegram_config(telegram, store);
   c.dialogue_threads = 2;
   return c;
 }
 
-// Telegram's update for message `n` of chat `chat`, shaped as tests/fixtures/telegram/text_message.json.
-std::string update(int64_t chat, int n, const std::string& text) {
-  auto u = nlohmann::json::parse(testing::read_fixture("telegram/text_message.json"));
-  u["update_id"] = chat * 100 + n;
-  u["message"]["message_id"] = n + 1;
-  u["message"]["from"]["id"] = chat;
-  u["message"]["chat"]["id"] = chat;
-  u["message"]["text"] = text;
-  return u.dump();
-}
-
 int post(const testing::RunningBot& bot, const std::string& body) {
-  httplib::Headers h{{"X-Telegram-Bot-Api-Secret-Token", kSecret}};
+  httplib::Headers h{{"X-Telegram-Bot-Api-Secret-Token", kTelegramSecret}};
   auto r = bot.client().Post("/webhooks/telegram", h, body, "application/json");
   return r ? r->status : -1;
 }
@@ -49,7 +34,7 @@ int post(const testing::RunningBot& bot, const std::string& body) {
 std::map<std::string, std::vector<std::string>> sent_by_chat(const std::vector<testing::FakeProvider::Request>& rs) {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& r : rs) {
-    if (r.path != "/bot" + kToken + "/sendMessage") continue;
+    if (r.path != "/bot" + kTelegramToken + "/sendMessage") continue;
     auto body = nlohmann::json::parse(r.body);
     out[body["chat_id"].dump()].push_back(body["text"].get<std::string>());
   }
@@ -58,17 +43,17 @@ std::map<std::string, std::vector<std::string>> sent_by_chat(const std::vector<t
 
 size_t send_count(const std::vector<testing::FakeProvider::Request>& rs) {
   size_t n = 0;
-  for (const auto& r : rs) n += r.path == "/bot" + kToken + "/sendMessage";
+  for (const auto& r : rs) n += r.path == "/bot" + kTelegramToken + "/sendMessage";
   return n;
 }
 
-// What one instance on SQLite answers to kConversation, message by message.
+// What one instance on SQLite answers to kStatefulConversation, message by message.
 std::vector<std::string> reference_replies() {
   testing::FakeProvider telegram({200, testing::read_fixture("telegram/send_ok.json")});
-  testing::RunningBot bot(telegram_config(telegram, ""));
+  testing::RunningBot bot(instance_config(telegram, ""));
   size_t expected = 0;
-  for (size_t n = 0; n < kConversation.size(); ++n) {
-    REQUIRE(post(bot, update(777, static_cast<int>(n), kConversation[n])) == 200);
+  for (size_t n = 0; n < kStatefulConversation.size(); ++n) {
+    REQUIRE(post(bot, telegram_update(777, static_cast<int>(n), kStatefulConversation[n])) == 200);
     bot.app().workers().wait_idle();
     // Wait for this message's replies before the next, so the reference is the calm, one-at-a-time answer.
     for (int i = 0; i < 200 && bot.app().store().outbox_with_status("pending") +
@@ -84,24 +69,25 @@ std::vector<std::string> reference_replies() {
 
 TEST_CASE("two instances on one PostgreSQL database answer every message exactly once, in order") {
   const auto reference = reference_replies();
-  REQUIRE(reference.size() > kConversation.size());
+  REQUIRE(reference.size() > kStatefulConversation.size());
 
   const std::string url = testing::PgCluster::shared().new_database();
   const std::map<std::string, std::string> env = {{"APPRODO_SECRET_KEY", std::string(64, '1') + std::string(64, '2')}};
   testing::FakeProvider telegram({200, testing::read_fixture("telegram/send_ok.json")});
-  testing::RunningBot one(telegram_config(telegram, url), {}, env);
-  testing::RunningBot two(telegram_config(telegram, url), {}, env);
+  testing::RunningBot one(instance_config(telegram, url), {}, env);
+  testing::RunningBot two(instance_config(telegram, url), {}, env);
   const testing::RunningBot* instances[] = {&one, &two};
 
   const int kPeople = 12;
-  for (size_t n = 0; n < kConversation.size(); ++n)
+  for (size_t n = 0; n < kStatefulConversation.size(); ++n)
     for (int p = 0; p < kPeople; ++p) {
       // Alternate instances per message and per person, so each conversation hops between them.
       const auto& bot = *instances[(n + p) % 2];
-      CHECK(post(bot, update(5000 + p, static_cast<int>(n), kConversation[n])) == 200);
+      CHECK(post(bot, telegram_update(5000 + p, static_cast<int>(n), kStatefulConversation[n])) == 200);
     }
   // A provider retrying some webhooks, at the other instance: answered once all the same.
-  for (int p = 0; p < kPeople; p += 3) CHECK(post(*instances[p % 2], update(5000 + p, 0, kConversation[0])) == 200);
+  for (int p = 0; p < kPeople; p += 3)
+    CHECK(post(*instances[p % 2], telegram_update(5000 + p, 0, kStatefulConversation[0])) == 200);
 
   const size_t expected = reference.size() * kPeople;
   auto requests = telegram.wait_for(expected);
@@ -117,7 +103,7 @@ TEST_CASE("two instances on one PostgreSQL database answer every message exactly
     INFO("chat " << chat);
     CHECK(texts == reference);
   }
-  CHECK(one.app().store().count("messages") == static_cast<int64_t>(kConversation.size()) * kPeople);
+  CHECK(one.app().store().count("messages") == static_cast<int64_t>(kStatefulConversation.size()) * kPeople);
   CHECK(one.app().workers().turns_processed() > 0);
   CHECK(two.app().workers().turns_processed() > 0);
 }

@@ -65,6 +65,22 @@ std::vector<int64_t> answer(Store& s, const std::string& key, const std::string&
   return s.commit_turn(t);
 }
 
+// Answers what is pending for `key` by handing the person to a caseworker: a ticket in `category` opened,
+// `replies` queued.
+void hand_over(Store& s, const std::string& key, const std::string& category,
+               std::vector<OutboundMessage> replies = {}) {
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "telegram";
+  for (const auto& p : s.pending_for(key)) t.processed_ids.push_back(p.id);
+  t.state_json = R"({"lang":"en"})";
+  t.status = "handoff";
+  t.lang = "en";
+  t.replies = std::move(replies);
+  t.open_ticket = TicketRequest{"asked", "normal", "en", "", category, "a summary"};
+  s.commit_turn(t);
+}
+
 TEST_CASE_TEMPLATE("store: a provider's retry is recorded once, and the address is kept sealed", B, SqliteBackend,
                    PgBackend) {
   B backend;
@@ -173,14 +189,7 @@ TEST_CASE_TEMPLATE("store: caseworker replies and closing go out on the person's
   B backend;
   auto s = backend.open();
   std::string key = s->record_inbound({text_from("55", "m1", "a person please")}).conv_keys.at(0);
-  TurnCommit t;
-  t.conv_key = key;
-  t.channel = "telegram";
-  t.processed_ids = {s->pending_for(key).at(0).id};
-  t.status = "handoff";
-  t.lang = "en";
-  t.open_ticket = TicketRequest{"asked", "normal", "en", "", "", ""};
-  s->commit_turn(t);
+  hand_over(*s, key, "");
   int64_t ticket = s->open_tickets().at(0).id;
   auto reply = s->caseworker_reply(ticket, "maria", {"Hello, I am Maria", {}, "en", "caseworker:maria"});
   REQUIRE(reply);
@@ -368,15 +377,7 @@ TEST_CASE_TEMPLATE("store: ticket work: claim, release, transfer, notes, audit, 
   B backend;
   auto s = backend.open();
   std::string key = s->record_inbound({text_from("21", "m1", "I need a lawyer")}).conv_keys.at(0);
-  TurnCommit t;
-  t.conv_key = key;
-  t.channel = "telegram";
-  t.processed_ids = {s->pending_for(key).at(0).id};
-  t.status = "handoff";
-  t.lang = "en";
-  t.replies = {{"A caseworker will answer", {}, "en", "locale:handoff"}};
-  t.open_ticket = TicketRequest{"asked", "normal", "en", "", "legal", "I need a lawyer"};
-  s->commit_turn(t);
+  hand_over(*s, key, "legal", {{"A caseworker will answer", {}, "en", "locale:handoff"}});
   int64_t ticket = s->open_tickets().at(0).id;
   std::string rev = s->console_revision();
   CHECK(s->console_revision() == rev);  // looking changes nothing
@@ -431,16 +432,7 @@ TEST_CASE_TEMPLATE("store: the export hands over everything kept about one perso
   B backend;
   auto s = backend.open();
   std::string key = s->record_inbound({text_from("+393330001111", "m1", "my permit expired")}).conv_keys.at(0);
-  TurnCommit t;
-  t.conv_key = key;
-  t.channel = "telegram";
-  t.processed_ids = {s->pending_for(key).at(0).id};
-  t.state_json = R"({"lang":"en"})";
-  t.status = "handoff";
-  t.lang = "en";
-  t.replies = {{"Here is how to renew it", {}, "en", "article:permit"}};
-  t.open_ticket = TicketRequest{"asked", "normal", "en", "", "documents", "permit"};
-  s->commit_turn(t);
+  hand_over(*s, key, "documents", {{"Here is how to renew it", {}, "en", "article:permit"}});
   auto text = s->export_conversation(key);
   REQUIRE(text);
   auto j = nlohmann::json::parse(*text);
