@@ -100,7 +100,8 @@ TEST_CASE("two instances on one PostgreSQL database answer every message exactly
   auto sent = sent_by_chat(requests);
   CHECK(sent.size() == static_cast<size_t>(kPeople));
   for (const auto& [chat, texts] : sent) {
-    INFO("chat " << chat);
+    const std::string& chat_id = chat;  // a copy INFO's lambda may capture (clang: no structured bindings)
+    INFO("chat " << chat_id);
     CHECK(texts == reference);
   }
   CHECK(one.app().store().count("messages") == static_cast<int64_t>(kStatefulConversation.size()) * kPeople);

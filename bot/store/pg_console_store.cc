@@ -136,7 +136,8 @@ bool PgStore::revoke_api_token(int64_t id) {
 bool PgStore::claim_ticket(int64_t ticket_id, const std::string& user) {
   pqxx::work tx(connection());
   // Two caseworkers claiming at once (on two instances): the second waits for the first and finds it taken.
-  auto r = tx.exec_params("UPDATE tickets SET status = 'assigned', assigned_to = $1 WHERE id = $2 AND status = 'waiting'",
+  auto r = tx.exec_params("UPDATE tickets SET status = 'assigned', assigned_to = $1"
+                          " WHERE id = $2 AND status = 'waiting'",
                           user, ticket_id);
   tx.commit();
   return r.affected_rows() > 0;
@@ -204,7 +205,8 @@ std::string PgStore::console_revision() {
       " (SELECT COUNT(*) FROM outbox), (SELECT COALESCE(MAX(id), 0) FROM ticket_notes),"
       " (SELECT COUNT(*) FROM tickets WHERE status = 'closed'),"
       " (SELECT COALESCE(string_agg(id || status || priority || COALESCE(assigned_to, '') || ':'"
-      "   || COALESCE(first_response_at, 0), ',' ORDER BY id), '') FROM tickets WHERE status IN ('waiting', 'assigned'))");
+      "   || COALESCE(first_response_at, 0), ',' ORDER BY id), '')"
+      " FROM tickets WHERE status IN ('waiting', 'assigned'))");
   std::vector<int64_t> counters;
   for (int i = 0; i < 5; ++i) counters.push_back(r[0][i].as<int64_t>());
   return revision_of(counters, r[0][5].as<std::string>());
@@ -213,7 +215,8 @@ std::string PgStore::console_revision() {
 void PgStore::audit(const std::string& actor, const std::string& action, int64_t ticket_id,
                     const std::string& detail) {
   pqxx::work tx(connection());
-  tx.exec_params("INSERT INTO audit (at, actor, action, ticket_id, detail) VALUES ($1, $2, $3, NULLIF($4::bigint, 0), $5)",
+  tx.exec_params("INSERT INTO audit (at, actor, action, ticket_id, detail)"
+                 " VALUES ($1, $2, $3, NULLIF($4::bigint, 0), $5)",
                  now_ms(), actor, action, ticket_id, detail);
   tx.commit();
 }

@@ -366,7 +366,8 @@ std::vector<OutboxRow> PgStore::claim_due(const std::string& channel, int limit)
 void PgStore::mark_sent(int64_t id, const std::string& provider_message_id) {
   pqxx::work tx(connection());
   auto c = tx.exec_params("SELECT channel FROM outbox WHERE id = $1", id);
-  std::string hashed = c.empty() ? provider_message_id : hashed_id(keyring(), c[0][0].as<std::string>(), provider_message_id);
+  std::string hashed =
+      c.empty() ? provider_message_id : hashed_id(keyring(), c[0][0].as<std::string>(), provider_message_id);
   tx.exec_params("UPDATE outbox SET status = 'sent', provider_msg_id = $1, address_sealed = NULL,"
                  " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = $2 WHERE id = $3",
                  hashed, now_ms(), id);

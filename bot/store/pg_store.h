@@ -57,7 +57,8 @@ class PgStore final : public Store {
   std::optional<OutboxStatus> outbox_status(int64_t id) override;
   std::vector<TicketView> open_tickets() override;
   std::optional<TicketView> ticket(int64_t id) override;
-  std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker, const OutboundMessage& m) override;
+  std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker,
+                                          const OutboundMessage& m) override;
   bool close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
                     const std::string& referrals) override;
   int waiting_tickets() override;
@@ -78,7 +79,8 @@ class PgStore final : public Store {
   int64_t user_count() override;
   bool set_user_disabled(const std::string& name, bool disabled) override;
   bool set_password_hash(const std::string& name, const std::string& password_hash) override;
-  void add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf, int64_t expires_at) override;
+  void add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf,
+                   int64_t expires_at) override;
   std::optional<SessionRecord> session(const std::string& token_digest, int64_t now_ms) override;
   void end_session(const std::string& token_digest) override;
   int64_t add_api_token(const std::string& token_digest, int64_t user_id, const std::string& label) override;
@@ -92,7 +94,8 @@ class PgStore final : public Store {
   std::vector<TicketNote> notes(int64_t ticket_id) override;
   std::vector<HistoryEntry> history(const std::string& conv_key, int limit) override;
   std::string console_revision() override;
-  void audit(const std::string& actor, const std::string& action, int64_t ticket_id, const std::string& detail) override;
+  void audit(const std::string& actor, const std::string& action, int64_t ticket_id,
+             const std::string& detail) override;
   std::vector<AuditEntry> audit_log(int64_t ticket_id, int limit) override;
   CaseStats case_stats() override;
 

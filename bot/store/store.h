@@ -189,7 +189,8 @@ class Store {
   virtual void mark_sent(int64_t id, const std::string& provider_message_id) = 0;
   virtual void mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) = 0;
   virtual void mark_dead(int64_t id, const std::string& error) = 0;
-  virtual void mark_held(int64_t id, const std::string& error) = 0;  // e.g. WhatsApp 24-hour window: kept for a caseworker
+  // e.g. WhatsApp's 24-hour window: kept for a caseworker.
+  virtual void mark_held(int64_t id, const std::string& error) = 0;
   // After a restart: "sending" → "pending" (SQLite: all of them; PostgreSQL: those whose lease ran out, as
   // other instances may be sending theirs). Returns how many rows were mid-send when the last run stopped:
   // the provider may or may not have accepted them (no provider offers an idempotency key), so they are
@@ -206,12 +207,13 @@ class Store {
   // A caseworker's reply: queued for the person's channel like any reply; the ticket becomes "assigned" to
   // `caseworker` and its first response time is recorded. Returns the outbox id, or nullopt when the ticket
   // is not open (or the person erased their data).
-  virtual std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker, const OutboundMessage& m) = 0;
+  virtual std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker,
+                                                  const OutboundMessage& m) = 0;
   // Closes the ticket with an outcome, gives the conversation back to the bot and queues `closing` (what the
   // bot tells the person). False when the ticket is not open.
   // `referrals`: comma-separated services the person was sent to.
   virtual bool close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
-                    const std::string& referrals) = 0;
+                            const std::string& referrals) = 0;
 
   // Tickets waiting for a caseworker (not yet picked up), and whether `conv_key` has one open.
   virtual int waiting_tickets() = 0;
@@ -244,7 +246,8 @@ class Store {
 
   // Counts for tests and metrics.
   virtual int64_t count(const std::string& table) = 0;
-  virtual int64_t outbox_with_status(const std::string& status) = 0;  // e.g. "dead": replies that could not be delivered
+  // e.g. "dead": replies that could not be delivered.
+  virtual int64_t outbox_with_status(const std::string& status) = 0;
 
   const Keyring& keyring() const { return keyring_; }
 
@@ -260,7 +263,8 @@ class Store {
 
   // Sessions, keyed by the digest of the cookie (see bot/access/secret_token.h). A session of a disabled
   // user, or an expired one, is not found.
-  virtual void add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf, int64_t expires_at) = 0;
+  virtual void add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf,
+                           int64_t expires_at) = 0;
   virtual std::optional<SessionRecord> session(const std::string& token_digest, int64_t now_ms) = 0;
   virtual void end_session(const std::string& token_digest) = 0;
 
@@ -272,8 +276,8 @@ class Store {
 
   // Ticket work. Each returns false when the ticket is not in a state that allows it (closed, or not
   // waiting for claim); the caller checks who may do what.
-  virtual bool claim_ticket(int64_t ticket_id, const std::string& user) = 0;      // waiting → assigned to user
-  virtual bool release_ticket(int64_t ticket_id) = 0;                             // assigned → waiting
+  virtual bool claim_ticket(int64_t ticket_id, const std::string& user) = 0;        // waiting → assigned to user
+  virtual bool release_ticket(int64_t ticket_id) = 0;                               // assigned → waiting
   virtual bool transfer_ticket(int64_t ticket_id, const std::string& to_user) = 0;  // open → assigned to to_user
   virtual int64_t add_note(int64_t ticket_id, const std::string& author, const std::string& text) = 0;
   virtual std::vector<TicketNote> notes(int64_t ticket_id) = 0;
@@ -283,7 +287,8 @@ class Store {
   // tickets' state and assignment, closings) — and not when someone merely looked.
   virtual std::string console_revision() = 0;
 
-  virtual void audit(const std::string& actor, const std::string& action, int64_t ticket_id, const std::string& detail) = 0;
+  virtual void audit(const std::string& actor, const std::string& action, int64_t ticket_id,
+                     const std::string& detail) = 0;
   virtual std::vector<AuditEntry> audit_log(int64_t ticket_id, int limit) = 0;  // ticket_id 0: every entry
   virtual CaseStats case_stats() = 0;
 
