@@ -180,10 +180,12 @@ PgStore::~PgStore() = default;
 
 int PgStore::schema_version() { return static_cast<int>(kPgMigrations.size()); }
 
+void PgStore::CloseConnection::operator()(pqxx::connection_base* c) const { delete static_cast<pqxx::connection*>(c); }
+
 pqxx::connection_base& PgStore::connection() {
   std::lock_guard lock(mu_);
   auto& c = connections_[std::this_thread::get_id()];
-  if (!c || !c->is_open()) c = std::make_unique<pqxx::connection>(url_);
+  if (!c || !c->is_open()) c.reset(new pqxx::connection(url_));
   return *c;
 }
 

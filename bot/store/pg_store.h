@@ -105,7 +105,12 @@ class PgStore final : public Store {
 
   const std::string url_;
   std::mutex mu_;  // guards connections_
-  std::map<std::thread::id, std::unique_ptr<pqxx::connection_base>> connections_;
+  // Deletes a connection as the pqxx::connection it is: pqxx 6's connection_base has no virtual destructor,
+  // and deleting through it would never close the connection.
+  struct CloseConnection {
+    void operator()(pqxx::connection_base* c) const;
+  };
+  std::map<std::thread::id, std::unique_ptr<pqxx::connection_base, CloseConnection>> connections_;
 };
 
 }  // namespace approdo
