@@ -76,6 +76,14 @@ bool is_integer(const std::string& s) {
   return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
+// A refusal is one line: what the file holds (a key's name, the character yaml-cpp stumbled on) may be a
+// newline or another control character.
+std::string one_line(std::string s) {
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return s;
+}
+
 std::string where(const std::string& file, const YAML::Mark& m) {
   return file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
@@ -151,7 +159,7 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
   try {
     root = YAML::LoadFile(path);
   } catch (const YAML::Exception& e) {
-    r.error = where(path, e.mark) + ": " + e.msg;
+    r.error = one_line(where(path, e.mark) + ": " + e.msg);
     return r;
   }
   auto known = keys();
@@ -166,6 +174,7 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
       r.error = path + ": " + e.what();
     }
   }
+  r.error = one_line(r.error);
   if (r.error.empty()) r.error = apply_env(env, known, r.config);
   if (r.error.empty()) r.error = check(r.config, path);
   // Relative directories in a config file are relative to where approdo runs (the repository root in
