@@ -12,6 +12,7 @@
 #include <string>
 
 #include "tests/fake_provider.h"
+#include "tests/approdo_binary.h"
 #include "tests/run_approdo.h"
 #include "tests/test_support.h"
 
@@ -21,6 +22,12 @@ namespace {
 using testing::Run;
 
 Run run(const std::string& args, const std::string& stdin_text = "") { return testing::run_approdo(args, stdin_text); }
+
+// A config for `serve` in `dir`: any free port, data in dir/var.
+std::string serve_config(const testing::ScratchDir& dir) {
+  return dir.write("c.yaml", "listen: {host: 127.0.0.1, port: 0}\ndata_dir: " + dir.path().string() +
+                                 "/var\ncontent_dir: content\nlocales_dir: locales\n");
+}
 
 TEST_CASE("a config mistake is one line naming the file and key, exit code 2") {
   testing::ScratchDir dir;
@@ -79,32 +86,22 @@ TEST_CASE("approdo telegram set-webhook registers our URL and secret at Telegram
 
 TEST_CASE("serve stops cleanly on SIGTERM") {
   testing::ScratchDir dir;
-  auto config = dir.write("c.yaml", "listen: {host: 127.0.0.1, port: 0}\ndata_dir: " + dir.path().string() +
-                                        "/var\ncontent_dir: content\nlocales_dir: locales\n");
-  std::string log = dir.file("serve.log");
-  std::string cmd = "cd " + testing::source_dir() + " && (" + APPRODO_BINARY + " serve --config " + config + " > " +
-                    log + " 2>&1 & echo $!)";
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  int pid = 0;
-  REQUIRE(fscanf(p, "%d", &pid) == 1);
-  pclose(p);
-  std::string text;
-  for (int i = 0; i < 100 && text.find("serving on") == std::string::npos; ++i) {
-    usleep(100 * 1000);
-    std::ifstream f(log);
-    text.assign(std::istreambuf_iterator<char>(f), {});
-  }
-  REQUIRE(text.find("serving on") != std::string::npos);
-  REQUIRE(kill(pid, SIGTERM) == 0);
-  // The process is not our child (the shell started it), so its log tells us it finished shutting down.
-  for (int i = 0; i < 100 && text.find("approdo: stopped") == std::string::npos; ++i) {
-    usleep(100 * 1000);
-    std::ifstream f(log);
-    text.assign(std::istreambuf_iterator<char>(f), {});
-  }
+  testing::ServeProcess serve(serve_config(dir), dir.file("serve.log"));
+  REQUIRE(serve.port() > 0);
+  CHECK(serve.stop());
+  std::string text = serve.log();
   CHECK(text.find("stopping (signal 15)") != std::string::npos);
   CHECK(text.find("approdo: stopped") != std::string::npos);
+}
+
+TEST_CASE("a second server on the same data directory is refused, and says why") {
+  testing::ScratchDir dir;
+  const std::string config = serve_config(dir);
+  testing::ServeProcess first(config, dir.file("first.log"));
+  REQUIRE(first.port() > 0);
+  auto second = run("serve --config " + config);
+  CHECK(second.exit_code == 3);
+  CHECK(second.output.find("another approdo is running on " + dir.path().string() + "/var") != std::string::npos);
 }
 
 TEST_CASE("approdo users: add, list, passwd, disable; passwords from stdin, checked, stored as Argon2id") {

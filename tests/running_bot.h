@@ -14,17 +14,27 @@
 
 namespace approdo::testing {
 
+// A client of a server on this machine, as the tests use it: no Nagle delay, patient with long polls.
+inline httplib::Client loopback_client(int port) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_tcp_nodelay(true);
+  c.set_read_timeout(30, 0);
+  return c;
+}
+
 class RunningBot {
  public:
   // `config.content_dir` empty: the repository's content.
-  explicit RunningBot(Config config = {}, delivery::RetryPolicy policy = {}) {
+  // `env`: APPRODO_* variables as the process would see them (e.g. a shared APPRODO_SECRET_KEY).
+  explicit RunningBot(Config config = {}, delivery::RetryPolicy policy = {},
+                      const std::map<std::string, std::string>& env = {}) {
     config.data_dir = dir_.path().string();
     if (config.content_dir == Config{}.content_dir) config.content_dir = source_dir() + "/content";
     config.locales_dir = source_dir() + "/locales";
     config.listen_host = "127.0.0.1";
     config.opening_hours = "24/7";
     config_ = config;
-    auto opened = App::open(config_, {});
+    auto opened = App::open(config_, env);
     if (!opened.app) throw std::runtime_error(opened.error);
     app_ = std::move(opened.app);
     channels_ = build_channels(config_);
@@ -43,12 +53,7 @@ class RunningBot {
 
   int port() const { return port_; }
   App& app() { return *app_; }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_tcp_nodelay(true);
-    c.set_read_timeout(30, 0);
-    return c;
-  }
+  httplib::Client client() const { return loopback_client(port_); }
 
  private:
   ScratchDir dir_;
@@ -63,7 +68,8 @@ class RunningBot {
 // One person in the web chat: sends a line, collects the bot's replies (long-poll until `count` arrived).
 class WebChatUser {
  public:
-  WebChatUser(const RunningBot& bot, std::string session) : client_(bot.client()), session_(std::move(session)) {}
+  WebChatUser(const RunningBot& bot, std::string session) : WebChatUser(bot.port(), std::move(session)) {}
+  WebChatUser(int port, std::string session) : client_(loopback_client(port)), session_(std::move(session)) {}
 
   int send(const std::string& text, const char* field = "text") {
     nlohmann::json body{{"session", session_}, {"id", "m" + std::to_string(++sent_)}, {field, text}};

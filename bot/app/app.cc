@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "bot/handoff/opening_hours.h"
+#include "bot/app/open_store.h"
 
 namespace approdo {
 namespace {
@@ -76,9 +77,9 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
     out.error = "opening_hours: " + hours_error;
     return out;
   }
-  std::string db_path = (std::filesystem::path(config.data_dir) / "approdo.db").string();
+  std::string db_name = store_name(config);
   try {
-    app->store_ = std::make_unique<Store>(db_path, *keys.keyring);
+    app->store_ = open_store(config, *keys.keyring);
     if (!app->store_->key_matches() && keys.source != "environment" && finish_rotation(config.data_dir)) {
       keys = Keyring::load_or_create(config.data_dir, env);
       if (!keys.keyring) {
@@ -86,23 +87,23 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
         return out;
       }
       app->store_.reset();
-      app->store_ = std::make_unique<Store>(db_path, *keys.keyring);
+      app->store_ = open_store(config, *keys.keyring);
       out.notes.push_back("finished an interrupted key rotation (approdo.key.next is now approdo.key)");
     }
     if (!app->store_->key_matches()) {
-      out.error = "the secret key from " + keys.source + " is not the key database " + db_path +
+      out.error = "the secret key from " + keys.source + " is not the key " + db_name +
                   " was written with (nothing in it could be read): set the right APPRODO_SECRET_KEY or key file";
       return out;
     }
     if (!app->store_->integrity_ok()) {
-      out.error = "database " + db_path + " failed its integrity check: restore it from a backup (see README)";
+      out.error = db_name + " failed its integrity check: restore it from a backup (see README)";
       return out;
     }
     if (int interrupted = app->store_->release_stale_claims())
       out.notes.push_back(std::to_string(interrupted) +
                           " replies were being sent when the last run stopped: sending them again");
   } catch (const std::exception& e) {
-    out.error = "cannot open database " + db_path + ": " + e.what();
+    out.error = "cannot open " + db_name + ": " + e.what();
     return out;
   }
   app->knowledge_ = std::make_unique<KnowledgeHolder>(config.content_dir, config.locales_dir);

@@ -34,6 +34,7 @@ std::vector<Key> keys() {
       Key{"listen.port", true, [](Config& c, const std::string& v) { c.listen_port = std::stoi(v); }},
       str("public_url", &Config::public_url),
       str("data_dir", &Config::data_dir),
+      str("store", &Config::store),
       str("content_dir", &Config::content_dir),
       str("locales_dir", &Config::locales_dir),
       Key{"webchat", false, [](Config& c, const std::string& v) { c.webchat = (v == "true" || v == "yes" || v == "on"); }},
@@ -123,6 +124,8 @@ std::string check(const Config& c, const std::string& file) {
   if (c.listen_port < 0 || c.listen_port > 65535) return file + ": 'listen.port' must be 0..65535";
   if (c.http_threads < 2 || c.http_threads > 256) return file + ": 'http_threads' must be 2..256";
   if (c.retention_days < 1 || c.retention_days > 3650) return file + ": 'retention_days' must be 1..3650";
+  if (!c.store.empty() && c.store != "sqlite" && !c.uses_postgresql())
+    return file + ": 'store' must be sqlite or a postgresql://user@host/database URL";
   if (c.dialogue_threads < 1 || c.dialogue_threads > 64) return file + ": 'dialogue_threads' must be 1..64";
   if (c.flood_per_minute < 1 || c.flood_per_minute > 100000) return file + ": 'flood_per_minute' must be 1..100000";
   if (c.first_response_minutes < 1) return file + ": 'handoff.first_response_minutes' must be at least 1";
@@ -130,6 +133,8 @@ std::string check(const Config& c, const std::string& file) {
 }
 
 }  // namespace
+
+std::string Config::sqlite_path() const { return (std::filesystem::path(data_dir) / "approdo.db").string(); }
 
 ConfigResult default_config(const std::map<std::string, std::string>& env) {
   ConfigResult r;

@@ -31,6 +31,7 @@ struct Config {
   int listen_port = 8080;
   std::string public_url;          // how providers reach us (Twilio signatures are computed on it)
   std::string data_dir = "var";    // SQLite database and key file
+  std::string store;               // "" = SQLite in data_dir; "postgresql://..." = PostgreSQL (several instances)
   std::string content_dir = "content";
   std::string locales_dir = "locales";
   bool webchat = true;             // the try-it web chat at /
@@ -46,6 +47,9 @@ struct Config {
   TelegramConfig telegram;
   WhatsAppConfig whatsapp;
   TwilioConfig twilio;
+
+  std::string sqlite_path() const;  // data_dir/approdo.db
+  bool uses_postgresql() const { return store.rfind("postgresql://", 0) == 0 || store.rfind("postgres://", 0) == 0; }
 };
 
 // The result of loading: a config, or one line naming the file, key and problem.

@@ -1,5 +1,5 @@
-// approdo: the command line. Subcommands: serve, chat, lint, match, kb dump/status, telegram set-webhook,
-// admin erase/export/rotate-key. See README.md.
+// approdo: the command line. Subcommands: serve, chat, lint, match, kb dump/status, backup, restore,
+// telegram set-webhook, admin erase/export/rotate-key, users. See README.md.
 // Exit codes: 0 ok, 1 the checked thing has problems (lint), 2 bad usage or configuration, 3 start-up failed.
 #include <CLI/CLI.hpp>
 #include <signal.h>
@@ -15,6 +15,7 @@
 #include "bot/app/app.h"
 #include "bot/app/channels.h"
 #include "bot/app/config.h"
+#include "bot/app/open_store.h"
 #include "bot/app/users_command.h"
 #include "bot/core/language.h"
 #include "bot/delivery/plain_text.h"
@@ -23,6 +24,8 @@
 #include "bot/kb/locales.h"
 #include "bot/kb/understanding.h"
 #include "bot/server/http_server.h"
+#include "bot/store/backup.h"
+#include "bot/store/data_dir_lock.h"
 
 namespace {
 
@@ -55,6 +58,17 @@ int run_serve(const Config& config) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // One server per SQLite database. With PostgreSQL several instances share the database by design.
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);  // where the lock lives; App::open reports failures
+  std::optional<DataDirLock> lock;
+  if (!config.uses_postgresql()) {
+    lock.emplace(config.data_dir);
+    if (!lock->held()) {
+      std::fprintf(stderr, "approdo: %s\n", lock->error().c_str());
+      return 3;
+    }
+  }
   auto opened = App::open(config, process_environment());
   for (const auto& n : opened.notes) std::fprintf(stderr, "approdo: %s\n", n.c_str());
   if (!opened.app) {
@@ -259,6 +273,52 @@ int run_kb_status(const Config& config) {
   return has_errors(c.problems) ? 1 : 0;
 }
 
+// backup and restore are SQLite's; PostgreSQL has its own tools, which know its consistency rules.
+bool refuse_postgresql(const Config& config, const char* tool) {
+  if (!config.uses_postgresql()) return false;
+  std::fprintf(stderr, "approdo: the store is PostgreSQL: use %s (see deploy/README.md)\n", tool);
+  return true;
+}
+
+// A consistent copy of the database while the server may be serving (SQLite online backup).
+int run_backup(const Config& config, const std::string& file) {
+  if (refuse_postgresql(config, "pg_dump --format=custom")) return 2;
+  BackupResult r = backup_database(config.sqlite_path(), file);
+  if (!r.error.empty()) {
+    std::fprintf(stderr, "approdo: %s\n", r.error.c_str());
+    return 1;
+  }
+  std::printf("backup written to %s (%s)\n", file.c_str(), r.summary.describe().c_str());
+  std::fprintf(stderr, "approdo: the secret key is not in the backup: keep %s/approdo.key (or APPRODO_SECRET_KEY) "
+                       "safe apart from it\n", config.data_dir.c_str());
+  return 0;
+}
+
+// Puts a backup in place of the database; refused while a server runs on the same data_dir.
+int run_restore(const Config& config, const std::string& file) {
+  if (refuse_postgresql(config, "pg_restore")) return 2;
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  DataDirLock lock(config.data_dir);
+  if (!lock.held()) {
+    std::fprintf(stderr, "approdo: %s\n", lock.error().c_str());
+    return 1;
+  }
+  auto keys = Keyring::load_or_create(config.data_dir, process_environment());
+  if (!keys.keyring) {
+    std::fprintf(stderr, "approdo: %s\n", keys.error.c_str());
+    return 3;
+  }
+  BackupResult r = restore_database(file, config.sqlite_path(), *keys.keyring);
+  if (!r.error.empty()) {
+    std::fprintf(stderr, "approdo: %s\n", r.error.c_str());
+    return 1;
+  }
+  std::printf("restored %s into %s (%s); the previous database is kept as %s.before-restore\n", file.c_str(),
+              config.sqlite_path().c_str(), r.summary.describe().c_str(), config.sqlite_path().c_str());
+  return 0;
+}
+
 // Registers our webhook at Telegram with the secret token, so Telegram starts sending updates.
 int run_telegram_set_webhook(const Config& config) {
   if (!config.telegram.configured() || config.telegram.secret_token.empty() || config.public_url.empty()) {
@@ -286,7 +346,7 @@ struct AdminStore {
 std::optional<AdminStore> open_for_admin(const Config& config) {
   auto env = process_environment();
   std::filesystem::path key_file = std::filesystem::path(config.data_dir) / "approdo.key";
-  std::string db_path = (std::filesystem::path(config.data_dir) / "approdo.db").string();
+  const std::string db_name = store_name(config);
   if (!env.count("APPRODO_SECRET_KEY") && !std::filesystem::exists(key_file)) {
     std::fprintf(stderr, "approdo: no secret key (APPRODO_SECRET_KEY or %s): no data to look up\n",
                  key_file.c_str());
@@ -297,13 +357,13 @@ std::optional<AdminStore> open_for_admin(const Config& config) {
     std::fprintf(stderr, "approdo: %s\n", keys.error.c_str());
     return std::nullopt;
   }
-  if (!std::filesystem::exists(db_path)) {
-    std::fprintf(stderr, "approdo: no database at %s\n", db_path.c_str());
+  if (!store_exists(config)) {
+    std::fprintf(stderr, "approdo: no %s\n", db_name.c_str());
     return std::nullopt;
   }
-  AdminStore a{*keys.keyring, keys.source, std::make_unique<Store>(db_path, *keys.keyring)};
+  AdminStore a{*keys.keyring, keys.source, open_store(config, *keys.keyring)};
   if (!a.store->key_matches()) {
-    std::fprintf(stderr, "approdo: the key from %s is not the key of %s\n", keys.source.c_str(), db_path.c_str());
+    std::fprintf(stderr, "approdo: the key from %s is not the key of %s\n", keys.source.c_str(), db_name.c_str());
     return std::nullopt;
   }
   return a;
@@ -399,6 +459,15 @@ int main(int argc, char** argv) {
   auto* kb_status = kb->add_subcommand("status", "translation coverage per language");
   add_paths(kb_status, false);
 
+  std::string backup_file;
+  auto* backup = cli.add_subcommand("backup", "write a consistent copy of the database to FILE, while serving");
+  add_paths(backup, true);
+  backup->add_option("FILE", backup_file, "where to write the copy (replaced if it exists)")->required();
+  std::string restore_file;
+  auto* restore = cli.add_subcommand("restore", "replace the database by a backup (the server must be stopped)");
+  add_paths(restore, true);
+  restore->add_option("FILE", restore_file, "a file written by approdo backup")->required()->check(CLI::ExistingFile);
+
   auto* tg = cli.add_subcommand("telegram", "Telegram tools");
   tg->require_subcommand(1);
   auto* set_webhook = tg->add_subcommand("set-webhook", "register /webhooks/telegram (with the secret) at Telegram");
@@ -435,6 +504,8 @@ int main(int argc, char** argv) {
   if (match->parsed()) return run_match(*config, match_lang);
   if (dump->parsed()) return run_kb_dump(*config);
   if (kb_status->parsed()) return run_kb_status(*config);
+  if (backup->parsed()) return run_backup(*config, backup_file);
+  if (restore->parsed()) return run_restore(*config, restore_file);
   if (set_webhook->parsed()) return run_telegram_set_webhook(*config);
   if (admin_erase->parsed() || admin_export->parsed())
     return run_admin(*config, admin_erase->parsed(), admin_channel, admin_address);

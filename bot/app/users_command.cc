@@ -10,6 +10,7 @@
 
 #include "bot/access/password.h"
 #include "bot/access/role.h"
+#include "bot/app/open_store.h"
 #include "bot/core/language.h"
 #include "bot/store/keyring.h"
 #include "bot/store/store.h"
@@ -81,11 +82,10 @@ int UsersCommand::run(const Config& config) {
     return 3;
   }
   std::unique_ptr<Store> store;
-  std::string db_path = (std::filesystem::path(config.data_dir) / "approdo.db").string();
   try {
-    store = std::make_unique<Store>(db_path, *keys.keyring);
+    store = open_store(config, *keys.keyring);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "approdo: cannot open database %s: %s\n", db_path.c_str(), e.what());
+    std::fprintf(stderr, "approdo: cannot open %s: %s\n", store_name(config).c_str(), e.what());
     return 3;
   }
 

@@ -57,6 +57,44 @@ void ConversationWorkers::stop() {
 int64_t ConversationWorkers::turns_processed() const { return turns_.load(); }
 int64_t ConversationWorkers::turn_failures() const { return failures_.load(); }
 
+namespace {
+
+// The conversations a round holds (Store::hold_conversation), let go however the round ends.
+class HeldConversations {
+ public:
+  explicit HeldConversations(Store& store) : store_(store) {}
+  ~HeldConversations() {
+    for (const auto& key : keys) store_.let_go_conversation(key);
+  }
+  HeldConversations(const HeldConversations&) = delete;
+  HeldConversations& operator=(const HeldConversations&) = delete;
+
+  // Lets go of every held conversation. Returns those (not in `failed`) with messages still pending when
+  // other instances share the database: one of them may have skipped a message while this round held its
+  // conversation, so this instance answers it.
+  std::vector<std::string> let_go(const std::vector<std::string>& failed) {
+    std::vector<std::string> again;
+    for (const auto& key : keys) {
+      store_.let_go_conversation(key);
+      if (!store_.shared_by_instances() || std::find(failed.begin(), failed.end(), key) != failed.end()) continue;
+      try {
+        if (!store_.pending_for(key).empty()) again.push_back(key);
+      } catch (const std::exception&) {  // cannot look now: look again through the queue
+        again.push_back(key);
+      }
+    }
+    keys.clear();
+    return again;
+  }
+
+  std::vector<std::string> keys;
+
+ private:
+  Store& store_;
+};
+
+}  // namespace
+
 void ConversationWorkers::run(Shard& shard) {
   // Up to this many conversations per round, their turns saved in one transaction: one commit (and its WAL
   // write) per round instead of per message is what lets the dialogue keep up with a storm.
@@ -94,8 +132,13 @@ void ConversationWorkers::run(Shard& shard) {
     }
     std::vector<TurnCommit> turns;
     std::vector<std::string> failed;  // tried again in a second: their messages stay unprocessed in the store
+    HeldConversations held(store_);
     for (const auto& key : keys) {
+      // With several instances on one database another one may hold this conversation: it answers what is
+      // pending before it lets go, and then looks again (below), so nothing is left behind.
       try {
+        if (!store_.hold_conversation(key)) continue;
+        held.keys.push_back(key);
         decide(key, turns);
       } catch (const std::exception& e) {
         ++failures_;
@@ -115,10 +158,13 @@ void ConversationWorkers::run(Shard& shard) {
       failed = keys;
       std::fprintf(stderr, "dialogue: %zu turns not saved (retried in 1 s): %s\n", turns.size(), e.what());
     }
+    std::vector<std::string> again = held.let_go(failed);
     {
       std::lock_guard lock(shard.mu);
       shard.busy = false;
       for (const auto& key : failed) shard.retry_at[key] = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+      for (const auto& key : again)
+        if (shard.queued.insert(key).second) shard.queue.push_back(key);
     }
     std::lock_guard lock(idle_mu_);
     idle_cv_.notify_all();

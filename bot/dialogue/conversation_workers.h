@@ -7,6 +7,9 @@
 // on it, up to 64) in one transaction. Work is driven by
 // the store, not by the queue: after a crash, start() finds every message that was recorded but not yet
 // answered and handles it. A round that fails (the database is locked or full) is tried again a second later.
+// With several instances on one database (PostgreSQL), a round holds its conversations (Store::
+// hold_conversation) so that one instance at a time answers each; a conversation held elsewhere is skipped
+// and its holder looks again for anything pending once it lets go.
 //
 // Floods: beyond `flood_per_minute` messages from one conversation in a minute, further messages are taken
 // as read without an answer and without keeping their text — unless they are urgent (safety triage still

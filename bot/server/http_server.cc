@@ -175,7 +175,11 @@ void HttpServer::add_routes() {
       rows = parts_.store.take_for_conversation(key, after);
       auto now = std::chrono::steady_clock::now();
       if (!rows.empty() || !may_wait || now >= deadline) break;
-      parts_.replies.wait_after(seen, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now));
+      // Replies saved by this instance ring at once; with several instances (PostgreSQL) the reply may come
+      // from another one, which cannot ring here: look again every quarter second.
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+      if (parts_.config.uses_postgresql()) wait = std::min(wait, std::chrono::milliseconds(250));
+      parts_.replies.wait_after(seen, wait);
     }
     --long_polls_;
     res.set_header("Cache-Control", "no-store");

@@ -1,24 +1,16 @@
-// Store: everything Approdo keeps, in one SQLite file (WAL). The only place that speaks SQL.
+// Store: everything Approdo keeps, behind one interface; bot/store/ is the only place that speaks SQL.
 //
-// Thread-safety: a Store may be called from any thread. Writes go through one write connection under a
-// mutex (SQLite allows one writer anyway); each public call is one transaction, so a conversation step
-// (new state + replies + ticket) is saved whole or not at all. Errors: SQLite failures throw
-// SQLite::Exception (the caller answers 503 and the provider retries); see README "Errors".
+// Thread-safety: a Store may be called from any thread. Each public call is one transaction, so a
+// conversation step (new state + replies + ticket) is saved whole or not at all. Errors: database failures
+// throw (SQLite::Exception, pqxx::failure: both std::exception; the caller answers 503 and the provider
+// retries); see README "Errors".
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <exception>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <string_view>
-#include <unordered_map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bot/core/message.h"
@@ -154,175 +146,154 @@ struct RecordResult {
   std::vector<std::string> conv_keys;  // conversations with new work, in order of first appearance
 };
 
+// The store's interface: what the rest of Approdo may ask of the database. Two backends implement it, each
+// with its own SQL and the same behaviour (bot/store/store_contract_test.cc runs the same tests on both):
+// SqliteStore (bot/store/sqlite_store.h, the embedded default, one instance) and PgStore
+// (bot/store/pg_store.h, PostgreSQL, several instances sharing one database). Opened by open_store()
+// (bot/app/open_store.h) from the config's `store` key. Both number their schema versions alike.
 class Store {
  public:
-  // Opens (creating if needed) the database and applies migrations. Throws on failure.
-  Store(const std::string& path, const Keyring& keyring);
-  ~Store();
+  explicit Store(const Keyring& keyring) : keyring_(keyring) {}
+  virtual ~Store() = default;
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static int schema_version();  // the version this build migrates to
-  int current_version();
-  bool integrity_ok();
+  virtual int current_version() = 0;  // the schema version the database is at
+  virtual bool integrity_ok() = 0;
+  // Whether other processes may change this database while it is open (several instances on PostgreSQL):
+  // then what this instance did not write itself it must look for.
+  virtual bool shared_by_instances() const = 0;
 
-  // Records messages from one webhook; returns once they are committed. Concurrent calls are committed
-  // together (group commit: one transaction for many webhooks; if it fails, each webhook alone). Duplicates
-  // (same channel + provider id) are skipped; status updates are applied to the outbox; blocked/unblocked
-  // update the conversation.
-  RecordResult record_inbound(const std::vector<InboundMessage>& messages);
+  // Records messages from one webhook; returns once they are committed (SQLite commits concurrent calls
+  // together). Duplicates (same channel + provider id, even from two instances at once) are skipped; status
+  // updates are applied to the outbox; blocked/unblocked update the conversation.
+  virtual RecordResult record_inbound(const std::vector<InboundMessage>& messages) = 0;
 
-  std::vector<std::string> conversations_with_pending();
-  std::vector<StoredInbound> pending_for(const std::string& conv_key);
-  std::optional<ConversationRecord> load_conversation(const std::string& conv_key);
+  virtual std::vector<std::string> conversations_with_pending() = 0;
+  virtual std::vector<StoredInbound> pending_for(const std::string& conv_key) = 0;
+  virtual std::optional<ConversationRecord> load_conversation(const std::string& conv_key) = 0;
   // Returns the ids of the outbox rows created, in order.
-  std::vector<int64_t> commit_turn(const TurnCommit& turn);
+  virtual std::vector<int64_t> commit_turn(const TurnCommit& turn) = 0;
   // Several turns (of one or many conversations, in order) in one transaction: all saved or none.
-  void commit_turns(const std::vector<TurnCommit>& turns);
+  virtual void commit_turns(const std::vector<TurnCommit>& turns) = 0;
+
+  // The dialogue worker holds a conversation while it answers it, from the calling thread, until it lets go
+  // from the same thread: with several instances on one database only one of them answers a conversation
+  // at a time. False when another instance holds it. One instance: always true. let_go never throws.
+  virtual bool hold_conversation(const std::string& conv_key) = 0;
+  virtual void let_go_conversation(const std::string& conv_key) = 0;
 
   // Outbox, for the channel's sender. Claims at most `limit` due rows, the oldest unsent row of each
   // conversation only (per-conversation order), marking them "sending".
-  std::vector<OutboxRow> claim_due(const std::string& channel, int limit);
-  void mark_sent(int64_t id, const std::string& provider_message_id);
-  void mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error);
-  void mark_dead(int64_t id, const std::string& error);
-  void mark_held(int64_t id, const std::string& error);  // e.g. WhatsApp 24-hour window: kept for a caseworker
-  // After a restart: "sending" → "pending". Returns how many rows were mid-send when the last run stopped:
+  virtual std::vector<OutboxRow> claim_due(const std::string& channel, int limit) = 0;
+  virtual void mark_sent(int64_t id, const std::string& provider_message_id) = 0;
+  virtual void mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) = 0;
+  virtual void mark_dead(int64_t id, const std::string& error) = 0;
+  // e.g. WhatsApp's 24-hour window: kept for a caseworker.
+  virtual void mark_held(int64_t id, const std::string& error) = 0;
+  // After a restart: "sending" → "pending" (SQLite: all of them; PostgreSQL: those whose lease ran out, as
+  // other instances may be sending theirs). Returns how many rows were mid-send when the last run stopped:
   // the provider may or may not have accepted them (no provider offers an idempotency key), so they are
   // sent again and a person may, rarely, get one reply twice rather than never.
-  int release_stale_claims();
-  int64_t next_due_at(const std::string& channel);  // 0 when nothing waits
+  virtual int release_stale_claims() = 0;
+  virtual int64_t next_due_at(const std::string& channel) = 0;  // 0 when nothing waits
   // Pull delivery (web chat): rows after `after_id` for one conversation, marked sent.
-  std::vector<OutboxRow> take_for_conversation(const std::string& conv_key, int64_t after_id);
-  std::optional<OutboxStatus> outbox_status(int64_t id);
+  virtual std::vector<OutboxRow> take_for_conversation(const std::string& conv_key, int64_t after_id) = 0;
+  virtual std::optional<OutboxStatus> outbox_status(int64_t id) = 0;
 
   // The caseworker queue: open tickets (waiting or assigned), urgent first, then oldest first.
-  std::vector<TicketView> open_tickets();
-  std::optional<TicketView> ticket(int64_t id);
+  virtual std::vector<TicketView> open_tickets() = 0;
+  virtual std::optional<TicketView> ticket(int64_t id) = 0;
   // A caseworker's reply: queued for the person's channel like any reply; the ticket becomes "assigned" to
   // `caseworker` and its first response time is recorded. Returns the outbox id, or nullopt when the ticket
   // is not open (or the person erased their data).
-  std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker, const OutboundMessage& m);
+  virtual std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker,
+                                                  const OutboundMessage& m) = 0;
   // Closes the ticket with an outcome, gives the conversation back to the bot and queues `closing` (what the
   // bot tells the person). False when the ticket is not open.
-  bool close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
-                    const std::string& referrals = "");
+  // `referrals`: comma-separated services the person was sent to.
+  virtual bool close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
+                            const std::string& referrals) = 0;
 
   // Tickets waiting for a caseworker (not yet picked up), and whether `conv_key` has one open.
-  int waiting_tickets();
-  bool has_open_ticket(const std::string& conv_key);
+  virtual int waiting_tickets() = 0;
+  virtual bool has_open_ticket(const std::string& conv_key) = 0;
 
   // Retention: erases every conversation not active since `cutoff_ms` that has no open ticket (a person
   // waiting for a caseworker is never erased by time). Returns how many were erased.
-  int erase_inactive_before(int64_t cutoff_ms);
+  virtual int erase_inactive_before(int64_t cutoff_ms) = 0;
 
   // Erases everything about one conversation (messages, state, tickets' personal content, outbox).
-  // Returns false when there was nothing to erase. Erased bytes are overwritten in the database file and the
-  // write-ahead log is emptied, so the erased text cannot be read back from the disk either.
-  bool erase_conversation(const std::string& conv_key);
+  // Returns false when there was nothing to erase. SQLite: erased bytes are overwritten in the database
+  // file and the write-ahead log is emptied, so the erased text cannot be read back from the disk either;
+  // PostgreSQL: see deploy/README.md (VACUUM).
+  virtual bool erase_conversation(const std::string& conv_key) = 0;
 
   // An access request: everything kept about one conversation as JSON text (conversation, messages,
   // tickets, replies; the address opened), or nullopt when there is none.
-  std::optional<std::string> export_conversation(const std::string& conv_key);
+  virtual std::optional<std::string> export_conversation(const std::string& conv_key) = 0;
 
   // Whether this store's keys are the ones the database was written with (their fingerprint is recorded on
   // first use). False means a wrong APPRODO_SECRET_KEY or key file: nothing could be read or found.
-  bool key_matches();
+  virtual bool key_matches() = 0;
   // Key rotation: re-keys every conversation (new HMAC key, address sealed again) and every unsent reply
   // under `next`, in one transaction, and records its fingerprint. Afterwards only a Store opened with `next`
   // may use the database. Returns how many conversations were re-keyed.
-  int rekey(const Keyring& next);
+  virtual int rekey(const Keyring& next) = 0;
 
   // How many messages of `conv_key` arrived after `since_ms` and before message `id` (flood throttling).
-  int64_t received_before(const std::string& conv_key, int64_t id, int64_t since_ms);
+  virtual int64_t received_before(const std::string& conv_key, int64_t id, int64_t since_ms) = 0;
 
   // Counts for tests and metrics.
-  int64_t count(const std::string& table);
-  int64_t outbox_with_status(const std::string& status);  // e.g. "dead": replies that could not be delivered
+  virtual int64_t count(const std::string& table) = 0;
+  // e.g. "dead": replies that could not be delivered.
+  virtual int64_t outbox_with_status(const std::string& status) = 0;
 
   const Keyring& keyring() const { return keyring_; }
 
-  // ---- The caseworker console (bot/store/console_store.cc) ----
+  // ---- The caseworker console ----
   // Users. add_user returns false when the name is taken.
-  bool add_user(const UserRecord& user);
-  std::optional<UserRecord> user(const std::string& name);
-  std::vector<UserRecord> users();
-  int64_t user_count();
+  virtual bool add_user(const UserRecord& user) = 0;
+  virtual std::optional<UserRecord> user(const std::string& name) = 0;
+  virtual std::vector<UserRecord> users() = 0;
+  virtual int64_t user_count() = 0;
   // Disabling also ends the user's sessions and revokes their API tokens. False when there is no such user.
-  bool set_user_disabled(const std::string& name, bool disabled);
-  bool set_password_hash(const std::string& name, const std::string& password_hash);  // ends sessions too
+  virtual bool set_user_disabled(const std::string& name, bool disabled) = 0;
+  virtual bool set_password_hash(const std::string& name, const std::string& password_hash) = 0;  // ends sessions too
 
   // Sessions, keyed by the digest of the cookie (see bot/access/secret_token.h). A session of a disabled
   // user, or an expired one, is not found.
-  void add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf, int64_t expires_at);
-  std::optional<SessionRecord> session(const std::string& token_digest, int64_t now_ms);
-  void end_session(const std::string& token_digest);
+  virtual void add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf,
+                           int64_t expires_at) = 0;
+  virtual std::optional<SessionRecord> session(const std::string& token_digest, int64_t now_ms) = 0;
+  virtual void end_session(const std::string& token_digest) = 0;
 
   // API tokens for integrations, acting as their user.
-  int64_t add_api_token(const std::string& token_digest, int64_t user_id, const std::string& label);
-  std::optional<std::pair<UserRecord, ApiTokenRecord>> api_token_user(const std::string& token_digest);
-  std::vector<ApiTokenRecord> api_tokens();
-  bool revoke_api_token(int64_t id);
+  virtual int64_t add_api_token(const std::string& token_digest, int64_t user_id, const std::string& label) = 0;
+  virtual std::optional<std::pair<UserRecord, ApiTokenRecord>> api_token_user(const std::string& token_digest) = 0;
+  virtual std::vector<ApiTokenRecord> api_tokens() = 0;
+  virtual bool revoke_api_token(int64_t id) = 0;
 
   // Ticket work. Each returns false when the ticket is not in a state that allows it (closed, or not
   // waiting for claim); the caller checks who may do what.
-  bool claim_ticket(int64_t ticket_id, const std::string& user);      // waiting → assigned to user
-  bool release_ticket(int64_t ticket_id);                             // assigned → waiting
-  bool transfer_ticket(int64_t ticket_id, const std::string& to_user);  // open → assigned to to_user
-  int64_t add_note(int64_t ticket_id, const std::string& author, const std::string& text);
-  std::vector<TicketNote> notes(int64_t ticket_id);
+  virtual bool claim_ticket(int64_t ticket_id, const std::string& user) = 0;        // waiting → assigned to user
+  virtual bool release_ticket(int64_t ticket_id) = 0;                               // assigned → waiting
+  virtual bool transfer_ticket(int64_t ticket_id, const std::string& to_user) = 0;  // open → assigned to to_user
+  virtual int64_t add_note(int64_t ticket_id, const std::string& author, const std::string& text) = 0;
+  virtual std::vector<TicketNote> notes(int64_t ticket_id) = 0;
   // The whole conversation behind a ticket, oldest first (at most `limit` newest entries).
-  std::vector<HistoryEntry> history(const std::string& conv_key, int limit);
+  virtual std::vector<HistoryEntry> history(const std::string& conv_key, int limit) = 0;
   // Changes whenever anything the console shows may have changed (messages, replies, delivery, notes, open
   // tickets' state and assignment, closings) — and not when someone merely looked.
-  std::string console_revision();
+  virtual std::string console_revision() = 0;
 
-  void audit(const std::string& actor, const std::string& action, int64_t ticket_id, const std::string& detail);
-  std::vector<AuditEntry> audit_log(int64_t ticket_id, int limit);  // ticket_id 0: every entry
-  CaseStats case_stats();
+  virtual void audit(const std::string& actor, const std::string& action, int64_t ticket_id,
+                     const std::string& detail) = 0;
+  virtual std::vector<AuditEntry> audit_log(int64_t ticket_id, int limit) = 0;  // ticket_id 0: every entry
+  virtual CaseStats case_stats() = 0;
 
  private:
-  // A statement prepared once and kept for the connection's life (parsing SQL cost more than running it on
-  // the hot paths). Reset when the handle goes out of scope, so no read snapshot stays open. Caller holds mu_.
-  class Reused {
-   public:
-    explicit Reused(SQLite::Statement& s) : s_(s) {}
-    ~Reused() {
-      s_.tryReset();
-      try {
-        s_.clearBindings();
-      } catch (const std::exception&) {  // cannot fail on a reset statement; never throw from here
-      }
-    }
-    Reused(const Reused&) = delete;
-    Reused& operator=(const Reused&) = delete;
-    template <class... Args>
-    void bind(Args&&... args) { s_.bind(std::forward<Args>(args)...); }
-    int exec() { return s_.exec(); }
-    bool executeStep() { return s_.executeStep(); }
-    SQLite::Column getColumn(int i) const { return s_.getColumn(i); }
-    SQLite::Statement& statement() { return s_; }
-
-   private:
-    SQLite::Statement& s_;
-  };
-  Reused reuse(std::string_view sql);  // `sql` must be a string literal (it is the cache key)
-
-  struct InboundWriter;  // one caller of record_inbound waiting in the group-commit queue
-  void migrate();
-  void commit_inbound(const std::vector<InboundWriter*>& batch);
-  RecordResult record_locked(const std::vector<InboundMessage>& messages);
-  std::vector<int64_t> commit_turn_locked(const TurnCommit& turn);
-  void erase_locked(const std::string& conv_key);
-  void empty_wal();
-  OutboxRow read_outbox(SQLite::Statement& q);
-
   const Keyring keyring_;
-  std::mutex writers_mu_;               // guards writers_ only; never held while waiting for the database
-  std::deque<InboundWriter*> writers_;  // record_inbound callers, the front one commits for the queue
-  std::mutex mu_;
-  SQLite::Database db_;  // declared before statements (they must die first)
-  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> reused_;  // see reuse(); under mu_
 };
 
 }  // namespace approdo

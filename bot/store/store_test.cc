@@ -1,4 +1,4 @@
-#include "bot/store/store.h"
+#include "bot/store/sqlite_store.h"
 
 #include <doctest/doctest.h>
 
@@ -29,18 +29,18 @@ TEST_CASE("a new database is migrated to the current schema, and opening it agai
   testing::ScratchDir dir;
   auto keys = test_keyring(dir);
   {
-    Store s(dir.file("a.db"), keys);
-    CHECK(s.current_version() == Store::schema_version());
+    SqliteStore s(dir.file("a.db"), keys);
+    CHECK(s.current_version() == SqliteStore::schema_version());
     CHECK(s.integrity_ok());
   }
-  Store again(dir.file("a.db"), keys);
-  CHECK(again.current_version() == Store::schema_version());
+  SqliteStore again(dir.file("a.db"), keys);
+  CHECK(again.current_version() == SqliteStore::schema_version());
 }
 
 TEST_CASE("every earlier schema version migrates forward without losing rows") {
   testing::ScratchDir dir;
   auto keys = test_keyring(dir);
-  for (int from = 0; from < Store::schema_version(); ++from) {
+  for (int from = 0; from < SqliteStore::schema_version(); ++from) {
     std::string path = dir.file("v" + std::to_string(from) + ".db");
     {
       SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -53,8 +53,8 @@ TEST_CASE("every earlier schema version migrates forward without losing rows") {
                 " VALUES ('k', 'telegram', '{\"text\":\"hi\"}', 1, 1)");
       }
     }
-    Store s(path, keys);
-    CHECK(s.current_version() == Store::schema_version());
+    SqliteStore s(path, keys);
+    CHECK(s.current_version() == SqliteStore::schema_version());
     CHECK(s.count("conversations") == (from >= 1 ? 1 : 0));
     CHECK(s.count("outbox") == (from >= 1 ? 1 : 0));
   }
@@ -62,7 +62,7 @@ TEST_CASE("every earlier schema version migrates forward without losing rows") {
 
 TEST_CASE("a provider's retry is recorded once") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   auto first = s.record_inbound({text_from("42", "m1", "hello")});
   CHECK(first.inserted == 1);
   CHECK(first.conv_keys.size() == 1);
@@ -76,7 +76,7 @@ TEST_CASE("a provider's retry is recorded once") {
 
 TEST_CASE("concurrent webhooks are committed together, each caller getting its own result") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   // Threads t and t + 4 post the same provider ids (a provider's retry racing the original): each message
   // must be recorded once, and exactly one of the two callers told it is new.
   constexpr int kThreads = 8, kWebhooks = 150;
@@ -108,7 +108,7 @@ TEST_CASE("the address is stored only sealed, and conversation keys do not revea
   const std::string phone = "+393331234567";
   std::string key;
   {
-    Store s(dir.file("a.db"), keys);
+    SqliteStore s(dir.file("a.db"), keys);
     key = s.record_inbound({text_from(phone, "m1", "ciao")}).conv_keys.at(0);
     TurnCommit t;
     t.conv_key = key;
@@ -129,7 +129,7 @@ TEST_CASE("the address is stored only sealed, and conversation keys do not revea
 
 TEST_CASE("a turn saves state, replies and ticket together; one open ticket per conversation") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   auto rec = s.record_inbound({text_from("7", "m1", "help")});
   std::string key = rec.conv_keys.at(0);
   auto pending = s.pending_for(key);
@@ -162,7 +162,7 @@ TEST_CASE("a turn saves state, replies and ticket together; one open ticket per 
 
 TEST_CASE("the outbox keeps each conversation's replies in order") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   std::string key = s.record_inbound({text_from("9", "m1", "x")}).conv_keys.at(0);
   TurnCommit t;
   t.conv_key = key;
@@ -187,7 +187,7 @@ TEST_CASE("the outbox keeps each conversation's replies in order") {
 
 TEST_CASE("a claim takes the oldest due reply of each conversation, oldest first, up to the limit") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   auto reply = [&](const std::string& address, const std::string& text) {
     TurnCommit t;
     t.conv_key = s.record_inbound({text_from(address, "in-" + text, "x")}).conv_keys.at(0);
@@ -213,7 +213,7 @@ TEST_CASE("a claim takes the oldest due reply of each conversation, oldest first
 
 TEST_CASE("claims left by a crash are released on start") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   std::string key = s.record_inbound({text_from("9", "m1", "x")}).conv_keys.at(0);
   TurnCommit t;
   t.conv_key = key;
@@ -229,7 +229,7 @@ TEST_CASE("claims left by a crash are released on start") {
 
 TEST_CASE("erasing a conversation removes messages, replies and state but keeps anonymous counts") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   std::string key = s.record_inbound({text_from("5", "m1", "my name is Ali")}).conv_keys.at(0);
   TurnCommit t;
   t.conv_key = key;
@@ -248,7 +248,7 @@ TEST_CASE("erasing a conversation removes messages, replies and state but keeps 
 
 TEST_CASE("outbox ids are never reused after an erasure (pages read past them)") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   std::string key = s.record_inbound({text_from("5", "m1", "hi")}).conv_keys.at(0);
   TurnCommit t;
   t.conv_key = key;
@@ -266,7 +266,7 @@ TEST_CASE("outbox ids are never reused after an erasure (pages read past them)")
 
 TEST_CASE("retention erases inactive conversations, never a person waiting for a caseworker") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   std::string old_key = s.record_inbound({text_from("1", "m1", "old")}).conv_keys.at(0);
   std::string waiting = s.record_inbound({text_from("2", "m2", "help")}).conv_keys.at(0);
   std::string recent = s.record_inbound({text_from("3", "m3", "hi")}).conv_keys.at(0);
@@ -293,7 +293,7 @@ TEST_CASE("retention erases inactive conversations, never a person waiting for a
 
 TEST_CASE("a blocked person gets nothing more; pending replies are dropped") {
   testing::ScratchDir dir;
-  Store s(dir.file("a.db"), test_keyring(dir));
+  SqliteStore s(dir.file("a.db"), test_keyring(dir));
   std::string key = s.record_inbound({text_from("5", "m1", "hi")}).conv_keys.at(0);
   TurnCommit t;
   t.conv_key = key;

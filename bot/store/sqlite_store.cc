@@ -1,79 +1,19 @@
-#include "bot/store/store.h"
+#include "bot/store/sqlite_store.h"
 
-#include <nlohmann/json.hpp>
-
-#include <chrono>
-#include <ctime>
+#include <algorithm>
 #include <filesystem>
 
+#include "bot/store/backup.h"
+#include "bot/store/conversation_export.h"
 #include "bot/store/migrations.h"
-#include "bot/text/utf8.h"
+#include "bot/store/row_codec.h"
 
 namespace approdo {
 
-using nlohmann::json;
+using namespace store;  // the row codec
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-namespace {
-
-const char* kind_name(InboundMessage::Kind k) {
-  switch (k) {
-    case InboundMessage::Kind::kText: return "text";
-    case InboundMessage::Kind::kChoice: return "choice";
-    case InboundMessage::Kind::kMedia: return "media";
-    case InboundMessage::Kind::kBlocked: return "blocked";
-    case InboundMessage::Kind::kUnblocked: return "unblocked";
-    case InboundMessage::Kind::kStatus: return "status";
-  }
-  return "text";
-}
-
-InboundMessage::Kind kind_from(const std::string& s) {
-  if (s == "choice") return InboundMessage::Kind::kChoice;
-  if (s == "media") return InboundMessage::Kind::kMedia;
-  return InboundMessage::Kind::kText;
-}
-
-std::string payload_json(const OutboundMessage& m) {
-  json choices = json::array();
-  for (const auto& c : m.choices) choices.push_back({{"id", c.id}, {"label", c.label}});
-  return json{{"text", m.text}, {"choices", choices}, {"lang", m.lang}, {"source", m.source}}.dump();
-}
-
-OutboundMessage payload_from(const std::string& s) {
-  OutboundMessage m;
-  json j = json::parse(s, nullptr, false);
-  if (j.is_discarded()) return m;
-  m.text = j.value("text", "");
-  m.lang = j.value("lang", "");
-  m.source = j.value("source", "");
-  for (const auto& c : j.value("choices", json::array())) m.choices.push_back({c.value("id", ""), c.value("label", "")});
-  return m;
-}
-
-// Providers' message ids are kept only keyed-hashed: WhatsApp's ids embed the phone number (base64), and
-// a stable hash is all that deduplication and delivery statuses need.
-std::string hashed_id(const Keyring& keyring, const std::string& channel, const std::string& id) {
-  return keyring.conversation_key(channel, "id:" + id);
-}
-
-std::string today() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-}  // namespace
-
-Store::Store(const std::string& path, const Keyring& keyring)
-    : keyring_(keyring), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+SqliteStore::SqliteStore(const std::string& path, const Keyring& keyring)
+    : Store(keyring), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
   db_.setBusyTimeout(5000);
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=NORMAL");
@@ -83,29 +23,33 @@ Store::Store(const std::string& path, const Keyring& keyring)
   migrate();
 }
 
-Store::~Store() = default;
+SqliteStore::~SqliteStore() = default;
 
-Store::Reused Store::reuse(std::string_view sql) {
+SqliteStore::Reused SqliteStore::reuse(std::string_view sql) {
   auto& s = reused_[sql];
   if (!s) s = std::make_unique<SQLite::Statement>(db_, std::string(sql));
   return Reused(*s);
 }
 
-int Store::schema_version() { return static_cast<int>(store::kMigrations.size()); }
+int SqliteStore::schema_version() { return static_cast<int>(store::kMigrations.size()); }
 
-int Store::current_version() {
+int SqliteStore::current_version() {
   std::lock_guard lock(mu_);
   return db_.execAndGet("PRAGMA user_version").getInt();
 }
 
-bool Store::integrity_ok() {
+bool SqliteStore::integrity_ok() {
   std::lock_guard lock(mu_);
   return db_.execAndGet("PRAGMA quick_check").getString() == "ok";
 }
 
-void Store::migrate() {
+void SqliteStore::migrate() {
   std::lock_guard lock(mu_);
   int version = db_.execAndGet("PRAGMA user_version").getInt();
+  // Before changing the schema of a database that holds data, keep it as it was: going back to the previous
+  // release is then `approdo restore <db>.before-v<N>`.
+  if (version > 0 && version < schema_version() && !db_.getFilename().empty())
+    copy_database(db_, db_.getFilename() + ".before-v" + std::to_string(version));
   for (int v = version; v < schema_version(); ++v) {
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
     db_.exec(std::string(store::kMigrations[v]));
@@ -117,7 +61,7 @@ void Store::migrate() {
 // Group commit, as LevelDB's DBImpl::Write does it: callers queue; the one at the front commits everything
 // queued behind it in one transaction and wakes the others with their results. No extra thread, and a
 // caller returns only once its messages are committed.
-struct Store::InboundWriter {
+struct SqliteStore::InboundWriter {
   const std::vector<InboundMessage>* messages;
   RecordResult result;
   std::exception_ptr error;
@@ -125,7 +69,7 @@ struct Store::InboundWriter {
   std::condition_variable cv;
 };
 
-RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) {
+RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& messages) {
   InboundWriter self{&messages, {}, nullptr, false, {}};
   std::unique_lock queue_lock(writers_mu_);
   writers_.push_back(&self);
@@ -148,7 +92,7 @@ RecordResult Store::record_inbound(const std::vector<InboundMessage>& messages) 
   return std::move(self.result);
 }
 
-void Store::commit_inbound(const std::vector<InboundWriter*>& batch) {
+void SqliteStore::commit_inbound(const std::vector<InboundWriter*>& batch) {
   std::lock_guard lock(mu_);
   try {
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -174,7 +118,7 @@ void Store::commit_inbound(const std::vector<InboundWriter*>& batch) {
   }
 }
 
-RecordResult Store::record_locked(const std::vector<InboundMessage>& messages) {
+RecordResult SqliteStore::record_locked(const std::vector<InboundMessage>& messages) {
   RecordResult r;
   int64_t now = now_ms();
   for (const auto& m : messages) {
@@ -187,12 +131,12 @@ RecordResult Store::record_locked(const std::vector<InboundMessage>& messages) {
       q.bind(3, m.status_error);
       q.bind(4, now);
       q.bind(5, m.channel);
-      q.bind(6, hashed_id(keyring_, m.channel, m.status_of));
+      q.bind(6, hashed_id(keyring(), m.channel, m.status_of));
       q.bind(7, m.status);
       q.exec();
       continue;
     }
-    std::string key = keyring_.conversation_key(m.channel, m.address);
+    std::string key = keyring().conversation_key(m.channel, m.address);
     if (m.kind == InboundMessage::Kind::kBlocked || m.kind == InboundMessage::Kind::kUnblocked) {
       bool blocked = m.kind == InboundMessage::Kind::kBlocked;
       Reused q = reuse("UPDATE conversations SET blocked = ?, updated_at = ? WHERE key = ?");
@@ -211,12 +155,10 @@ RecordResult Store::record_locked(const std::vector<InboundMessage>& messages) {
     Reused ins = reuse("INSERT OR IGNORE INTO messages (channel, provider_id, conv_key, kind, text, media, extra,"
                        " received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, m.channel);
-    ins.bind(2, hashed_id(keyring_, m.channel, m.provider_id));
+    ins.bind(2, hashed_id(keyring(), m.channel, m.provider_id));
     ins.bind(3, key);
     ins.bind(4, kind_name(m.kind));
-    // Stored as the dialogue will read it: valid UTF-8 without control or bidi-override characters, and
-    // bounded (a 100 KB message keeps its first kMaxStoredTextBytes).
-    ins.bind(5, std::string(text::truncate_utf8(text::scrub_utf8(m.text), kMaxStoredTextBytes)));
+    ins.bind(5, stored_text(m.text));
     ins.bind(6, m.media);
     ins.bind(7, m.start_payload);
     ins.bind(8, now);
@@ -227,7 +169,7 @@ RecordResult Store::record_locked(const std::vector<InboundMessage>& messages) {
     ++r.inserted;
     Reused conv = reuse("INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at");
-    std::string sealed = keyring_.seal(m.address);
+    std::string sealed = keyring().seal(m.address);
     conv.bind(1, key);
     conv.bind(2, m.channel);
     conv.bind(3, sealed.data(), static_cast<int>(sealed.size()));
@@ -239,7 +181,7 @@ RecordResult Store::record_locked(const std::vector<InboundMessage>& messages) {
   return r;
 }
 
-std::vector<std::string> Store::conversations_with_pending() {
+std::vector<std::string> SqliteStore::conversations_with_pending() {
   std::lock_guard lock(mu_);
   std::vector<std::string> out;
   SQLite::Statement q(db_, "SELECT conv_key, MIN(id) AS first FROM messages WHERE processed = 0"
@@ -248,7 +190,7 @@ std::vector<std::string> Store::conversations_with_pending() {
   return out;
 }
 
-std::vector<StoredInbound> Store::pending_for(const std::string& conv_key) {
+std::vector<StoredInbound> SqliteStore::pending_for(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   std::vector<StoredInbound> out;
   Reused q = reuse("SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
@@ -270,7 +212,7 @@ std::vector<StoredInbound> Store::pending_for(const std::string& conv_key) {
   return out;
 }
 
-std::optional<ConversationRecord> Store::load_conversation(const std::string& conv_key) {
+std::optional<ConversationRecord> SqliteStore::load_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   Reused q = reuse("SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
                    " WHERE key = ?");
@@ -288,7 +230,7 @@ std::optional<ConversationRecord> Store::load_conversation(const std::string& co
   return c;
 }
 
-void Store::erase_locked(const std::string& conv_key) {
+void SqliteStore::erase_locked(const std::string& conv_key) {
   for (const char* sql : {"DELETE FROM messages WHERE conv_key = ?", "DELETE FROM outbox WHERE conv_key = ?",
                           // caseworkers' notes are about the person: they go too (audit rows name no one)
                           "DELETE FROM ticket_notes WHERE ticket_id IN (SELECT id FROM tickets WHERE conv_key = ?)",
@@ -302,13 +244,17 @@ void Store::erase_locked(const std::string& conv_key) {
            " ON CONFLICT (name) DO UPDATE SET value = value + 1");
 }
 
-void Store::empty_wal() {
+void SqliteStore::empty_wal() {
   // The write-ahead log still holds the pages as they were before an erasure. Copy it into the database and
   // truncate it; when a reader holds it open this does what it can, and the next erasure tries again.
   db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 namespace {
+
+std::string blob(const SQLite::Column& c) {
+  return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
+}
 
 TicketView read_ticket(SQLite::Statement& q) {
   TicketView t;
@@ -336,7 +282,7 @@ constexpr const char* kTicketColumns =
 
 }  // namespace
 
-std::vector<TicketView> Store::open_tickets() {
+std::vector<TicketView> SqliteStore::open_tickets() {
   std::lock_guard lock(mu_);
   std::vector<TicketView> out;
   SQLite::Statement q(db_, std::string(kTicketColumns) +
@@ -346,7 +292,7 @@ std::vector<TicketView> Store::open_tickets() {
   return out;
 }
 
-std::optional<TicketView> Store::ticket(int64_t id) {
+std::optional<TicketView> SqliteStore::ticket(int64_t id) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, std::string(kTicketColumns) + " WHERE id = ?");
   q.bind(1, id);
@@ -354,7 +300,7 @@ std::optional<TicketView> Store::ticket(int64_t id) {
   return read_ticket(q);
 }
 
-std::optional<int64_t> Store::caseworker_reply(int64_t ticket_id, const std::string& caseworker,
+std::optional<int64_t> SqliteStore::caseworker_reply(int64_t ticket_id, const std::string& caseworker,
                                                const OutboundMessage& m) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -390,8 +336,8 @@ std::optional<int64_t> Store::caseworker_reply(int64_t ticket_id, const std::str
   return id;
 }
 
-bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
-                         const std::string& referrals) {
+bool SqliteStore::close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
+                               const std::string& referrals) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   int64_t now = now_ms();
@@ -434,7 +380,7 @@ bool Store::close_ticket(int64_t ticket_id, const std::string& outcome, const Ou
   return true;
 }
 
-int64_t Store::outbox_with_status(const std::string& status) {
+int64_t SqliteStore::outbox_with_status(const std::string& status) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT COUNT(*) FROM outbox WHERE status = ?");
   q.bind(1, status);
@@ -442,21 +388,21 @@ int64_t Store::outbox_with_status(const std::string& status) {
   return q.getColumn(0).getInt64();
 }
 
-int Store::waiting_tickets() {
+int SqliteStore::waiting_tickets() {
   std::lock_guard lock(mu_);
   Reused q = reuse("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'");
   q.executeStep();
   return q.getColumn(0).getInt();
 }
 
-bool Store::has_open_ticket(const std::string& conv_key) {
+bool SqliteStore::has_open_ticket(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   Reused q = reuse("SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
   q.bind(1, conv_key);
   return q.executeStep();
 }
 
-int Store::erase_inactive_before(int64_t cutoff_ms) {
+int SqliteStore::erase_inactive_before(int64_t cutoff_ms) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<std::string> keys;
@@ -470,7 +416,7 @@ int Store::erase_inactive_before(int64_t cutoff_ms) {
   return static_cast<int>(keys.size());
 }
 
-bool Store::erase_conversation(const std::string& conv_key) {
+bool SqliteStore::erase_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   int found = 0;
@@ -489,108 +435,81 @@ bool Store::erase_conversation(const std::string& conv_key) {
   return true;
 }
 
-std::optional<std::string> Store::export_conversation(const std::string& conv_key) {
+std::optional<std::string> SqliteStore::export_conversation(const std::string& conv_key) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_);  // one consistent snapshot
-  auto blob = [](const SQLite::Column& c) {
-    return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
-  };
-  auto text_or_null = [](const SQLite::Column& c) { return c.isNull() ? json(nullptr) : json(c.getString()); };
-  json out;
+  ConversationExport e;
   SQLite::Statement c(db_, "SELECT channel, address_sealed, state, lang, status, blocked, created_at, updated_at"
                            " FROM conversations WHERE key = ?");
   c.bind(1, conv_key);
   if (c.executeStep()) {
-    out["conversation"] = {{"key", conv_key},
-                           {"channel", c.getColumn(0).getString()},
-                           {"address", keyring_.open(blob(c.getColumn(1))).value_or("")},
-                           {"state", json::parse(c.getColumn(2).getString(), nullptr, false)},
-                           {"lang", c.getColumn(3).getString()},
-                           {"status", c.getColumn(4).getString()},
-                           {"blocked", c.getColumn(5).getInt() != 0},
-                           {"created_at", c.getColumn(6).getInt64()},
-                           {"updated_at", c.getColumn(7).getInt64()}};
+    e.conversation = ConversationRecord{conv_key,
+                                        c.getColumn(0).getString(),
+                                        c.getColumn(2).getString(),
+                                        c.getColumn(3).getString(),
+                                        c.getColumn(4).getString(),
+                                        c.getColumn(5).getInt() != 0,
+                                        c.getColumn(6).getInt64(),
+                                        c.getColumn(7).getInt64()};
+    e.address = keyring().open(blob(c.getColumn(1))).value_or("");
   }
-  json messages = json::array();
   SQLite::Statement m(db_, "SELECT id, channel, kind, text, media, received_at, processed FROM messages"
                            " WHERE conv_key = ? ORDER BY id");
   m.bind(1, conv_key);
-  while (m.executeStep())
-    messages.push_back({{"id", m.getColumn(0).getInt64()},     {"channel", m.getColumn(1).getString()},
-                        {"kind", m.getColumn(2).getString()},   {"text", m.getColumn(3).getString()},
-                        {"media", m.getColumn(4).getString()},  {"received_at", m.getColumn(5).getInt64()},
-                        {"answered", m.getColumn(6).getInt() != 0}});
-  json replies = json::array();
+  while (m.executeStep()) {
+    ExportedMessage x;
+    x.in.id = m.getColumn(0).getInt64();
+    x.in.msg.channel = m.getColumn(1).getString();
+    x.in.msg.kind = kind_from(m.getColumn(2).getString());
+    x.in.msg.text = m.getColumn(3).getString();
+    x.in.msg.media = m.getColumn(4).getString();
+    x.in.received_at = m.getColumn(5).getInt64();
+    x.answered = m.getColumn(6).getInt() != 0;
+    e.messages.push_back(std::move(x));
+  }
   SQLite::Statement o(db_, "SELECT id, payload, status, delivery, created_at FROM outbox WHERE conv_key = ? ORDER BY id");
   o.bind(1, conv_key);
   while (o.executeStep())
-    replies.push_back({{"id", o.getColumn(0).getInt64()},
-                       {"message", json::parse(o.getColumn(1).getString(), nullptr, false)},
-                       {"status", o.getColumn(2).getString()},
-                       {"delivery", o.getColumn(3).getString()},
-                       {"created_at", o.getColumn(4).getInt64()}});
-  json tickets = json::array();
-  SQLite::Statement t(db_, "SELECT id, status, priority, reason, lang, channel, category, summary, assigned_to,"
-                           " opened_at, first_response_at, closed_at, outcome FROM tickets WHERE conv_key = ? ORDER BY id");
+    e.replies.push_back({o.getColumn(0).getInt64(), o.getColumn(1).getString(), o.getColumn(2).getString(),
+                         o.getColumn(3).getString(), o.getColumn(4).getInt64()});
+  SQLite::Statement t(db_, std::string(kTicketColumns) + " WHERE conv_key = ? ORDER BY id");
   t.bind(1, conv_key);
-  while (t.executeStep())
-    tickets.push_back({{"id", t.getColumn(0).getInt64()},       {"status", t.getColumn(1).getString()},
-                       {"priority", t.getColumn(2).getString()}, {"reason", t.getColumn(3).getString()},
-                       {"lang", t.getColumn(4).getString()},     {"channel", t.getColumn(5).getString()},
-                       {"category", t.getColumn(6).getString()}, {"summary", t.getColumn(7).getString()},
-                       {"assigned_to", text_or_null(t.getColumn(8))},
-                       {"opened_at", t.getColumn(9).getInt64()},
-                       {"first_response_at", t.getColumn(10).isNull() ? json(nullptr) : json(t.getColumn(10).getInt64())},
-                       {"closed_at", t.getColumn(11).isNull() ? json(nullptr) : json(t.getColumn(11).getInt64())},
-                       {"outcome", text_or_null(t.getColumn(12))}});
-  if (!out.contains("conversation") && messages.empty() && tickets.empty()) return std::nullopt;
-  out["messages"] = messages;
-  out["replies"] = replies;
-  out["tickets"] = tickets;
-  return out.dump(2, ' ', false, json::error_handler_t::replace);
+  while (t.executeStep()) e.tickets.push_back(read_ticket(t));
+  return to_json(e);
 }
 
-bool Store::key_matches() {
+bool SqliteStore::key_matches() {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT value FROM counters WHERE name = 'key_fingerprint'");
-  if (q.executeStep()) return q.getColumn(0).getInt64() == keyring_.fingerprint();
+  if (q.executeStep()) return q.getColumn(0).getInt64() == keyring().fingerprint();
   SQLite::Statement r(db_, "INSERT INTO counters (name, value) VALUES ('key_fingerprint', ?)");
-  r.bind(1, keyring_.fingerprint());
+  r.bind(1, keyring().fingerprint());
   r.exec();
   return true;
 }
 
-int Store::rekey(const Keyring& next) {
+int SqliteStore::rekey(const Keyring& next) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-  auto blob = [](const SQLite::Column& c) {
-    return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
-  };
-  struct Moved {
-    std::string from, to, sealed;
-  };
-  std::vector<Moved> moves;
+  std::vector<std::pair<std::string, Rekeyed>> moves;  // from key → new key and sealed address
   {
     SQLite::Statement q(db_, "SELECT key, channel, address_sealed FROM conversations");
-    while (q.executeStep()) {
-      auto address = keyring_.open(blob(q.getColumn(2)));
-      if (!address) continue;  // unreadable already: left as it is, erased by retention
-      moves.push_back({q.getColumn(0).getString(), next.conversation_key(q.getColumn(1).getString(), *address),
-                       next.seal(*address)});
-    }
+    while (q.executeStep())
+      if (auto r = rekeyed(keyring(), next, q.getColumn(1).getString(), blob(q.getColumn(2))))
+        moves.emplace_back(q.getColumn(0).getString(), std::move(*r));
   }
-  for (const auto& m : moves) {
+  for (const auto& [from, to] : moves) {
     SQLite::Statement c(db_, "UPDATE conversations SET key = ?, address_sealed = ? WHERE key = ?");
-    c.bind(1, m.to);
-    c.bind(2, m.sealed.data(), static_cast<int>(m.sealed.size()));
-    c.bind(3, m.from);
+    c.bind(1, to.key);
+    c.bind(2, to.sealed.data(), static_cast<int>(to.sealed.size()));
+    c.bind(3, from);
     c.exec();
     for (const char* sql : {"UPDATE messages SET conv_key = ?1 WHERE conv_key = ?2",
                             "UPDATE outbox SET conv_key = ?1 WHERE conv_key = ?2",
                             "UPDATE tickets SET conv_key = ?1 WHERE conv_key = ?2"}) {
       SQLite::Statement u(db_, sql);
-      u.bind(1, m.to);
-      u.bind(2, m.from);
+      u.bind(1, to.key);
+      u.bind(2, from);
       u.exec();
     }
   }
@@ -598,7 +517,7 @@ int Store::rekey(const Keyring& next) {
   {
     SQLite::Statement q(db_, "SELECT id, address_sealed FROM outbox WHERE address_sealed IS NOT NULL");
     while (q.executeStep())
-      if (auto address = keyring_.open(blob(q.getColumn(1))))
+      if (auto address = keyring().open(blob(q.getColumn(1))))
         unsent.emplace_back(q.getColumn(0).getInt64(), next.seal(*address));
   }
   for (const auto& [id, sealed] : unsent) {
@@ -616,7 +535,7 @@ int Store::rekey(const Keyring& next) {
   return static_cast<int>(moves.size());
 }
 
-int64_t Store::received_before(const std::string& conv_key, int64_t id, int64_t since_ms) {
+int64_t SqliteStore::received_before(const std::string& conv_key, int64_t id, int64_t since_ms) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT COUNT(*) FROM messages WHERE conv_key = ? AND id < ? AND received_at > ?");
   q.bind(1, conv_key);
@@ -626,7 +545,7 @@ int64_t Store::received_before(const std::string& conv_key, int64_t id, int64_t 
   return q.getColumn(0).getInt64();
 }
 
-std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
+std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<int64_t> ids = commit_turn_locked(turn);
@@ -635,7 +554,7 @@ std::vector<int64_t> Store::commit_turn(const TurnCommit& turn) {
   return ids;
 }
 
-void Store::commit_turns(const std::vector<TurnCommit>& turns) {
+void SqliteStore::commit_turns(const std::vector<TurnCommit>& turns) {
   if (turns.empty()) return;
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -648,7 +567,7 @@ void Store::commit_turns(const std::vector<TurnCommit>& turns) {
   if (erased) empty_wal();  // the erased rows are not left in the log
 }
 
-std::vector<int64_t> Store::commit_turn_locked(const TurnCommit& turn) {
+std::vector<int64_t> SqliteStore::commit_turn_locked(const TurnCommit& turn) {
   int64_t now = now_ms();
   std::string sealed;
   {
@@ -735,7 +654,7 @@ std::vector<int64_t> Store::commit_turn_locked(const TurnCommit& turn) {
   return ids;
 }
 
-OutboxRow Store::read_outbox(SQLite::Statement& q) {
+OutboxRow SqliteStore::read_outbox(SQLite::Statement& q) {
   // Columns: id, conv_key, channel, address_sealed, payload, attempts, created_at
   OutboxRow r;
   r.id = q.getColumn(0).getInt64();
@@ -744,7 +663,7 @@ OutboxRow Store::read_outbox(SQLite::Statement& q) {
   const auto& col = q.getColumn(3);
   if (!col.isNull()) {
     std::string sealed(static_cast<const char*>(col.getBlob()), static_cast<size_t>(col.getBytes()));
-    r.address = keyring_.open(sealed).value_or("");
+    r.address = keyring().open(sealed).value_or("");
   }
   r.msg = payload_from(q.getColumn(4).getString());
   r.attempts = q.getColumn(5).getInt();
@@ -752,7 +671,7 @@ OutboxRow Store::read_outbox(SQLite::Statement& q) {
   return r;
 }
 
-std::vector<OutboxRow> Store::claim_due(const std::string& channel, int limit) {
+std::vector<OutboxRow> SqliteStore::claim_due(const std::string& channel, int limit) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<OutboxRow> out;
@@ -776,7 +695,7 @@ std::vector<OutboxRow> Store::claim_due(const std::string& channel, int limit) {
   return out;
 }
 
-void Store::mark_sent(int64_t id, const std::string& provider_message_id) {
+void SqliteStore::mark_sent(int64_t id, const std::string& provider_message_id) {
   std::lock_guard lock(mu_);
   Reused q = reuse("UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
                    " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
@@ -787,13 +706,13 @@ void Store::mark_sent(int64_t id, const std::string& provider_message_id) {
     c.bind(1, id);
     if (c.executeStep()) channel = c.getColumn(0).getString();
   }
-  q.bind(1, channel.empty() ? provider_message_id : hashed_id(keyring_, channel, provider_message_id));
+  q.bind(1, channel.empty() ? provider_message_id : hashed_id(keyring(), channel, provider_message_id));
   q.bind(2, now_ms());
   q.bind(3, id);
   q.exec();
 }
 
-void Store::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) {
+void SqliteStore::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?"
                            " WHERE id = ?");
@@ -804,7 +723,7 @@ void Store::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& e
   q.exec();
 }
 
-void Store::mark_dead(int64_t id, const std::string& error) {
+void SqliteStore::mark_dead(int64_t id, const std::string& error) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'dead', last_error = ?, address_sealed = NULL, updated_at = ?"
                            " WHERE id = ?");
@@ -816,7 +735,7 @@ void Store::mark_dead(int64_t id, const std::string& error) {
            " ON CONFLICT (name) DO UPDATE SET value = value + 1");
 }
 
-void Store::mark_held(int64_t id, const std::string& error) {
+void SqliteStore::mark_held(int64_t id, const std::string& error) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "UPDATE outbox SET status = 'held', last_error = ?, updated_at = ? WHERE id = ?");
   q.bind(1, error);
@@ -825,12 +744,12 @@ void Store::mark_held(int64_t id, const std::string& error) {
   q.exec();
 }
 
-int Store::release_stale_claims() {
+int SqliteStore::release_stale_claims() {
   std::lock_guard lock(mu_);
   return db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
 }
 
-int64_t Store::next_due_at(const std::string& channel) {
+int64_t SqliteStore::next_due_at(const std::string& channel) {
   std::lock_guard lock(mu_);
   Reused q = reuse("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
   q.bind(1, channel);
@@ -838,7 +757,7 @@ int64_t Store::next_due_at(const std::string& channel) {
   return 0;
 }
 
-std::vector<OutboxRow> Store::take_for_conversation(const std::string& conv_key, int64_t after_id) {
+std::vector<OutboxRow> SqliteStore::take_for_conversation(const std::string& conv_key, int64_t after_id) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<OutboxRow> out;
@@ -856,7 +775,7 @@ std::vector<OutboxRow> Store::take_for_conversation(const std::string& conv_key,
   return out;
 }
 
-std::optional<OutboxStatus> Store::outbox_status(int64_t id) {
+std::optional<OutboxStatus> SqliteStore::outbox_status(int64_t id) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "SELECT status, delivery, last_error FROM outbox WHERE id = ?");
   q.bind(1, id);
@@ -864,7 +783,7 @@ std::optional<OutboxStatus> Store::outbox_status(int64_t id) {
   return OutboxStatus{id, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
 }
 
-int64_t Store::count(const std::string& table) {
+int64_t SqliteStore::count(const std::string& table) {
   std::lock_guard lock(mu_);
   static const char* allowed[] = {"conversations", "messages", "outbox", "tickets", "unmatched", "article_views"};
   for (const char* t : allowed)

@@ -1,31 +1,15 @@
-// The Store's part for the caseworker console: users, sessions, API tokens, ticket work, notes, history and
-// the audit log. Declared in store.h; same locking and one-transaction-per-call rules as the rest.
-#include <nlohmann/json.hpp>
-
-#include <algorithm>
-#include <functional>
-#include <map>
-#include <sstream>
+// SqliteStore's part for the caseworker console: users, sessions, API tokens, ticket work, notes, history
+// and the audit log. Declared in sqlite_store.h; same locking and one-transaction-per-call rules as the rest.
 #include <variant>
 
-#include "bot/store/store.h"
+#include "bot/store/row_codec.h"
+#include "bot/store/sqlite_store.h"
 
 namespace approdo {
+
+using namespace store;  // the row codec
+
 namespace {
-
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
-  return out;
-}
-
-std::vector<std::string> split(const std::string& joined) {
-  std::vector<std::string> out;
-  std::stringstream in(joined);
-  for (std::string part; std::getline(in, part, ',');)
-    if (!part.empty()) out.push_back(part);
-  return out;
-}
 
 constexpr const char* kUserColumns = "SELECT id, name, role, languages, password_hash, disabled, created_at FROM users";
 
@@ -34,7 +18,7 @@ UserRecord read_user(SQLite::Statement& q, int first = 0) {
   u.id = q.getColumn(first).getInt64();
   u.name = q.getColumn(first + 1).getString();
   u.role = q.getColumn(first + 2).getString();
-  u.languages = split(q.getColumn(first + 3).getString());
+  u.languages = split_list(q.getColumn(first + 3).getString());
   u.password_hash = q.getColumn(first + 4).getString();
   u.disabled = q.getColumn(first + 5).getInt() != 0;
   u.created_at = q.getColumn(first + 6).getInt64();
@@ -57,15 +41,15 @@ int run(SQLite::Database& db, const char* sql, std::initializer_list<std::varian
 
 }  // namespace
 
-bool Store::add_user(const UserRecord& user) {
+bool SqliteStore::add_user(const UserRecord& user) {
   std::lock_guard lock(mu_);
   return run(db_,
              "INSERT INTO users (name, role, languages, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, 0, ?)"
              " ON CONFLICT (name) DO NOTHING",
-             {user.name, user.role, join(user.languages), user.password_hash, now_ms()}) > 0;
+             {user.name, user.role, join_list(user.languages), user.password_hash, now_ms()}) > 0;
 }
 
-std::optional<UserRecord> Store::user(const std::string& name) {
+std::optional<UserRecord> SqliteStore::user(const std::string& name) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, std::string(kUserColumns) + " WHERE name = ?");
   q.bind(1, name);
@@ -73,7 +57,7 @@ std::optional<UserRecord> Store::user(const std::string& name) {
   return read_user(q);
 }
 
-std::vector<UserRecord> Store::users() {
+std::vector<UserRecord> SqliteStore::users() {
   std::lock_guard lock(mu_);
   std::vector<UserRecord> out;
   SQLite::Statement q(db_, std::string(kUserColumns) + " ORDER BY name");
@@ -81,12 +65,12 @@ std::vector<UserRecord> Store::users() {
   return out;
 }
 
-int64_t Store::user_count() {
+int64_t SqliteStore::user_count() {
   std::lock_guard lock(mu_);
   return db_.execAndGet("SELECT COUNT(*) FROM users").getInt64();
 }
 
-bool Store::set_user_disabled(const std::string& name, bool disabled) {
+bool SqliteStore::set_user_disabled(const std::string& name, bool disabled) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   bool found = run(db_, "UPDATE users SET disabled = ? WHERE name = ?", {int64_t{disabled}, name}) > 0;
@@ -98,7 +82,7 @@ bool Store::set_user_disabled(const std::string& name, bool disabled) {
   return found;
 }
 
-bool Store::set_password_hash(const std::string& name, const std::string& password_hash) {
+bool SqliteStore::set_password_hash(const std::string& name, const std::string& password_hash) {
   std::lock_guard lock(mu_);
   SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   bool found = run(db_, "UPDATE users SET password_hash = ? WHERE name = ?", {password_hash, name}) > 0;
@@ -107,7 +91,7 @@ bool Store::set_password_hash(const std::string& name, const std::string& passwo
   return found;
 }
 
-void Store::add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf, int64_t expires_at) {
+void SqliteStore::add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf, int64_t expires_at) {
   std::lock_guard lock(mu_);
   int64_t now = now_ms();
   run(db_, "DELETE FROM sessions WHERE expires_at <= ?", {now});  // expired ones go on the way
@@ -115,7 +99,7 @@ void Store::add_session(const std::string& token_digest, int64_t user_id, const 
       {token_digest, user_id, csrf, now, expires_at});
 }
 
-std::optional<SessionRecord> Store::session(const std::string& token_digest, int64_t now) {
+std::optional<SessionRecord> SqliteStore::session(const std::string& token_digest, int64_t now) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_,
                       "SELECT u.id, u.name, u.role, u.languages, u.password_hash, u.disabled, u.created_at, s.csrf,"
@@ -127,19 +111,19 @@ std::optional<SessionRecord> Store::session(const std::string& token_digest, int
   return SessionRecord{read_user(q), q.getColumn(7).getString(), q.getColumn(8).getInt64()};
 }
 
-void Store::end_session(const std::string& token_digest) {
+void SqliteStore::end_session(const std::string& token_digest) {
   std::lock_guard lock(mu_);
   run(db_, "DELETE FROM sessions WHERE token_hash = ?", {token_digest});
 }
 
-int64_t Store::add_api_token(const std::string& token_digest, int64_t user_id, const std::string& label) {
+int64_t SqliteStore::add_api_token(const std::string& token_digest, int64_t user_id, const std::string& label) {
   std::lock_guard lock(mu_);
   run(db_, "INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)",
       {token_digest, user_id, label, now_ms()});
   return db_.getLastInsertRowid();
 }
 
-std::optional<std::pair<UserRecord, ApiTokenRecord>> Store::api_token_user(const std::string& token_digest) {
+std::optional<std::pair<UserRecord, ApiTokenRecord>> SqliteStore::api_token_user(const std::string& token_digest) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_,
                       "SELECT u.id, u.name, u.role, u.languages, u.password_hash, u.disabled, u.created_at, t.id,"
@@ -152,7 +136,7 @@ std::optional<std::pair<UserRecord, ApiTokenRecord>> Store::api_token_user(const
   return std::make_pair(u, t);
 }
 
-std::vector<ApiTokenRecord> Store::api_tokens() {
+std::vector<ApiTokenRecord> SqliteStore::api_tokens() {
   std::lock_guard lock(mu_);
   std::vector<ApiTokenRecord> out;
   SQLite::Statement q(db_, "SELECT t.id, u.name, t.label, t.created_at, t.revoked FROM api_tokens t"
@@ -163,38 +147,38 @@ std::vector<ApiTokenRecord> Store::api_tokens() {
   return out;
 }
 
-bool Store::revoke_api_token(int64_t id) {
+bool SqliteStore::revoke_api_token(int64_t id) {
   std::lock_guard lock(mu_);
   return run(db_, "UPDATE api_tokens SET revoked = 1 WHERE id = ? AND revoked = 0", {id}) > 0;
 }
 
-bool Store::claim_ticket(int64_t ticket_id, const std::string& user) {
+bool SqliteStore::claim_ticket(int64_t ticket_id, const std::string& user) {
   std::lock_guard lock(mu_);
   return run(db_, "UPDATE tickets SET status = 'assigned', assigned_to = ? WHERE id = ? AND status = 'waiting'",
              {user, ticket_id}) > 0;
 }
 
-bool Store::release_ticket(int64_t ticket_id) {
+bool SqliteStore::release_ticket(int64_t ticket_id) {
   std::lock_guard lock(mu_);
   return run(db_, "UPDATE tickets SET status = 'waiting', assigned_to = NULL WHERE id = ? AND status = 'assigned'",
              {ticket_id}) > 0;
 }
 
-bool Store::transfer_ticket(int64_t ticket_id, const std::string& to_user) {
+bool SqliteStore::transfer_ticket(int64_t ticket_id, const std::string& to_user) {
   std::lock_guard lock(mu_);
   return run(db_,
              "UPDATE tickets SET status = 'assigned', assigned_to = ? WHERE id = ? AND status IN ('waiting', 'assigned')",
              {to_user, ticket_id}) > 0;
 }
 
-int64_t Store::add_note(int64_t ticket_id, const std::string& author, const std::string& text) {
+int64_t SqliteStore::add_note(int64_t ticket_id, const std::string& author, const std::string& text) {
   std::lock_guard lock(mu_);
   run(db_, "INSERT INTO ticket_notes (ticket_id, author, text, created_at) VALUES (?, ?, ?, ?)",
       {ticket_id, author, text, now_ms()});
   return db_.getLastInsertRowid();
 }
 
-std::vector<TicketNote> Store::notes(int64_t ticket_id) {
+std::vector<TicketNote> SqliteStore::notes(int64_t ticket_id) {
   std::lock_guard lock(mu_);
   std::vector<TicketNote> out;
   SQLite::Statement q(db_, "SELECT id, author, text, created_at FROM ticket_notes WHERE ticket_id = ? ORDER BY id");
@@ -205,52 +189,28 @@ std::vector<TicketNote> Store::notes(int64_t ticket_id) {
   return out;
 }
 
-std::vector<HistoryEntry> Store::history(const std::string& conv_key, int limit) {
+std::vector<HistoryEntry> SqliteStore::history(const std::string& conv_key, int limit) {
   std::lock_guard lock(mu_);
   std::vector<HistoryEntry> out;
   SQLite::Statement in(db_, "SELECT id, received_at, kind, text FROM messages WHERE conv_key = ?"
                             " ORDER BY id DESC LIMIT ?");
   in.bind(1, conv_key);
   in.bind(2, limit);
-  while (in.executeStep()) {
-    HistoryEntry e;
-    e.direction = "in";
-    e.id = in.getColumn(0).getInt64();
-    e.at = in.getColumn(1).getInt64();
-    e.kind = in.getColumn(2).getString();
-    e.text = in.getColumn(3).getString();
-    out.push_back(std::move(e));
-  }
+  while (in.executeStep())
+    out.push_back(inbound_entry(in.getColumn(0).getInt64(), in.getColumn(1).getInt64(), in.getColumn(2).getString(),
+                                in.getColumn(3).getString()));
   SQLite::Statement o(db_, "SELECT id, created_at, payload, status, delivery, last_error FROM outbox WHERE conv_key = ?"
                            " ORDER BY id DESC LIMIT ?");
   o.bind(1, conv_key);
   o.bind(2, limit);
-  while (o.executeStep()) {
-    HistoryEntry e;
-    e.direction = "out";
-    e.id = o.getColumn(0).getInt64();
-    e.at = o.getColumn(1).getInt64();
-    auto payload = nlohmann::json::parse(o.getColumn(2).getString(), nullptr, false);
-    if (payload.is_object()) {
-      e.text = payload.value("text", "");
-      e.source = payload.value("source", "");
-    }
-    e.status = o.getColumn(3).getString();
-    e.delivery = o.getColumn(4).getString();
-    e.error = o.getColumn(5).getString();
-    out.push_back(std::move(e));
-  }
-  // A reply is saved in the same millisecond as the message it answers: the message comes first.
-  std::sort(out.begin(), out.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
-    if (a.at != b.at) return a.at < b.at;
-    if (a.direction != b.direction) return a.direction == "in";
-    return a.id < b.id;
-  });
-  if (static_cast<int>(out.size()) > limit) out.erase(out.begin(), out.end() - limit);
+  while (o.executeStep())
+    out.push_back(outbound_entry(o.getColumn(0).getInt64(), o.getColumn(1).getInt64(), o.getColumn(2).getString(),
+                                 o.getColumn(3).getString(), o.getColumn(4).getString(), o.getColumn(5).getString()));
+  order_history(out, limit);
   return out;
 }
 
-std::string Store::console_revision() {
+std::string SqliteStore::console_revision() {
   std::lock_guard lock(mu_);
   // Not the audit log: viewing a ticket is audited, and a view must not wake every console (which would view
   // again, and so on).
@@ -261,12 +221,12 @@ std::string Store::console_revision() {
                       " (SELECT COALESCE(group_concat(id || status || priority || COALESCE(assigned_to, '') || ':'"
                       "   || COALESCE(first_response_at, 0), ','), '') FROM tickets WHERE status IN ('waiting', 'assigned'))");
   q.executeStep();
-  std::string rev;
-  for (int i = 0; i < 5; ++i) rev += std::to_string(q.getColumn(i).getInt64()) + ".";
-  return rev + std::to_string(std::hash<std::string>{}(q.getColumn(5).getString()));
+  std::vector<int64_t> counters;
+  for (int i = 0; i < 5; ++i) counters.push_back(q.getColumn(i).getInt64());
+  return revision_of(counters, q.getColumn(5).getString());
 }
 
-void Store::audit(const std::string& actor, const std::string& action, int64_t ticket_id, const std::string& detail) {
+void SqliteStore::audit(const std::string& actor, const std::string& action, int64_t ticket_id, const std::string& detail) {
   std::lock_guard lock(mu_);
   SQLite::Statement q(db_, "INSERT INTO audit (at, actor, action, ticket_id, detail) VALUES (?, ?, ?, ?, ?)");
   q.bind(1, now_ms());
@@ -280,7 +240,7 @@ void Store::audit(const std::string& actor, const std::string& action, int64_t t
   q.exec();
 }
 
-std::vector<AuditEntry> Store::audit_log(int64_t ticket_id, int limit) {
+std::vector<AuditEntry> SqliteStore::audit_log(int64_t ticket_id, int limit) {
   std::lock_guard lock(mu_);
   std::vector<AuditEntry> out;
   SQLite::Statement q(db_, "SELECT id, at, actor, action, COALESCE(ticket_id, 0), detail FROM audit"
@@ -293,20 +253,12 @@ std::vector<AuditEntry> Store::audit_log(int64_t ticket_id, int limit) {
   return out;
 }
 
-CaseStats Store::case_stats() {
+CaseStats SqliteStore::case_stats() {
   std::lock_guard lock(mu_);
-  CaseStats s;
-  std::map<std::string, int64_t> referrals;
+  std::vector<std::pair<std::string, std::string>> closed;
   SQLite::Statement q(db_, "SELECT COALESCE(outcome, ''), COALESCE(referrals, '') FROM tickets WHERE status = 'closed'");
-  std::map<std::string, int64_t> outcomes;
-  while (q.executeStep()) {
-    ++s.closed;
-    ++outcomes[q.getColumn(0).getString()];
-    for (const auto& r : split(q.getColumn(1).getString())) ++referrals[r];
-  }
-  s.outcomes.assign(outcomes.begin(), outcomes.end());
-  s.referrals.assign(referrals.begin(), referrals.end());
-  return s;
+  while (q.executeStep()) closed.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+  return tally_closed(closed);
 }
 
 }  // namespace approdo

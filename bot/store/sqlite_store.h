@@ -1,0 +1,139 @@
+// SqliteStore: the Store in one SQLite file (WAL), the embedded default for one instance.
+//
+// Thread-safety: any thread. Writes go through one write connection under a mutex (SQLite allows one writer
+// anyway); concurrent record_inbound calls are committed together (group commit: one transaction for many
+// webhooks; if it fails, each webhook alone). One instance per database file: `approdo serve` locks the data
+// directory (DataDirLock). The console's part is in sqlite_console_store.cc.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <unordered_map>
+
+#include "bot/store/store.h"
+
+namespace approdo {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database and applies migrations, keeping a copy of a database with data
+  // as `<path>.before-v<N>` before changing its schema. Throws on failure.
+  SqliteStore(const std::string& path, const Keyring& keyring);
+  ~SqliteStore() override;
+
+  static int schema_version();  // the version this build migrates to
+  int current_version() override;
+  bool integrity_ok() override;
+  bool shared_by_instances() const override { return false; }
+  RecordResult record_inbound(const std::vector<InboundMessage>& messages) override;
+  std::vector<std::string> conversations_with_pending() override;
+  std::vector<StoredInbound> pending_for(const std::string& conv_key) override;
+  std::optional<ConversationRecord> load_conversation(const std::string& conv_key) override;
+  std::vector<int64_t> commit_turn(const TurnCommit& turn) override;
+  void commit_turns(const std::vector<TurnCommit>& turns) override;
+  bool hold_conversation(const std::string&) override { return true; }
+  void let_go_conversation(const std::string&) override {}
+  std::vector<OutboxRow> claim_due(const std::string& channel, int limit) override;
+  void mark_sent(int64_t id, const std::string& provider_message_id) override;
+  void mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) override;
+  void mark_dead(int64_t id, const std::string& error) override;
+  void mark_held(int64_t id, const std::string& error) override;
+  int release_stale_claims() override;
+  int64_t next_due_at(const std::string& channel) override;
+  std::vector<OutboxRow> take_for_conversation(const std::string& conv_key, int64_t after_id) override;
+  std::optional<OutboxStatus> outbox_status(int64_t id) override;
+  std::vector<TicketView> open_tickets() override;
+  std::optional<TicketView> ticket(int64_t id) override;
+  std::optional<int64_t> caseworker_reply(int64_t ticket_id, const std::string& caseworker,
+                                          const OutboundMessage& m) override;
+  bool close_ticket(int64_t ticket_id, const std::string& outcome, const OutboundMessage& closing,
+                    const std::string& referrals) override;
+  int waiting_tickets() override;
+  bool has_open_ticket(const std::string& conv_key) override;
+  int erase_inactive_before(int64_t cutoff_ms) override;
+  bool erase_conversation(const std::string& conv_key) override;
+  std::optional<std::string> export_conversation(const std::string& conv_key) override;
+  bool key_matches() override;
+  int rekey(const Keyring& next) override;
+  int64_t received_before(const std::string& conv_key, int64_t id, int64_t since_ms) override;
+  int64_t count(const std::string& table) override;
+  int64_t outbox_with_status(const std::string& status) override;
+
+  bool add_user(const UserRecord& user) override;
+  std::optional<UserRecord> user(const std::string& name) override;
+  std::vector<UserRecord> users() override;
+  int64_t user_count() override;
+  bool set_user_disabled(const std::string& name, bool disabled) override;
+  bool set_password_hash(const std::string& name, const std::string& password_hash) override;
+  void add_session(const std::string& token_digest, int64_t user_id, const std::string& csrf,
+                   int64_t expires_at) override;
+  std::optional<SessionRecord> session(const std::string& token_digest, int64_t now_ms) override;
+  void end_session(const std::string& token_digest) override;
+  int64_t add_api_token(const std::string& token_digest, int64_t user_id, const std::string& label) override;
+  std::optional<std::pair<UserRecord, ApiTokenRecord>> api_token_user(const std::string& token_digest) override;
+  std::vector<ApiTokenRecord> api_tokens() override;
+  bool revoke_api_token(int64_t id) override;
+  bool claim_ticket(int64_t ticket_id, const std::string& user) override;
+  bool release_ticket(int64_t ticket_id) override;
+  bool transfer_ticket(int64_t ticket_id, const std::string& to_user) override;
+  int64_t add_note(int64_t ticket_id, const std::string& author, const std::string& text) override;
+  std::vector<TicketNote> notes(int64_t ticket_id) override;
+  std::vector<HistoryEntry> history(const std::string& conv_key, int limit) override;
+  std::string console_revision() override;
+  void audit(const std::string& actor, const std::string& action, int64_t ticket_id,
+             const std::string& detail) override;
+  std::vector<AuditEntry> audit_log(int64_t ticket_id, int limit) override;
+  CaseStats case_stats() override;
+
+ private:
+  // A statement prepared once and kept for the connection's life (parsing SQL cost more than running it on
+  // the hot paths). Reset when the handle goes out of scope, so no read snapshot stays open. Caller holds mu_.
+  class Reused {
+   public:
+    explicit Reused(SQLite::Statement& s) : s_(s) {}
+    ~Reused() {
+      s_.tryReset();
+      try {
+        s_.clearBindings();
+      } catch (const std::exception&) {  // cannot fail on a reset statement; never throw from here
+      }
+    }
+    Reused(const Reused&) = delete;
+    Reused& operator=(const Reused&) = delete;
+    template <class... Args>
+    void bind(Args&&... args) {
+      s_.bind(std::forward<Args>(args)...);
+    }
+    int exec() { return s_.exec(); }
+    bool executeStep() { return s_.executeStep(); }
+    SQLite::Column getColumn(int i) const { return s_.getColumn(i); }
+    SQLite::Statement& statement() { return s_; }
+
+   private:
+    SQLite::Statement& s_;
+  };
+  Reused reuse(std::string_view sql);  // `sql` must be a string literal (it is the cache key)
+
+  struct InboundWriter;  // one caller of record_inbound waiting in the group-commit queue
+  void migrate();
+  void commit_inbound(const std::vector<InboundWriter*>& batch);
+  RecordResult record_locked(const std::vector<InboundMessage>& messages);
+  std::vector<int64_t> commit_turn_locked(const TurnCommit& turn);
+  void erase_locked(const std::string& conv_key);
+  void empty_wal();
+  OutboxRow read_outbox(SQLite::Statement& q);
+
+  std::mutex writers_mu_;               // guards writers_ only; never held while waiting for the database
+  std::deque<InboundWriter*> writers_;  // record_inbound callers, the front one commits for the queue
+  std::mutex mu_;
+  SQLite::Database db_;  // declared before statements (they must die first)
+  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> reused_;  // see reuse(); under mu_
+};
+
+}  // namespace approdo
