@@ -63,9 +63,9 @@ struct Stemmer::Impl {
   sb_stemmer* snowball = nullptr;
   const SuffixRules* rules = nullptr;
   // Words recur (a knowledge base of 30,000 texts has a few thousand distinct words): stems already made are
-  // looked up, not made again. Bounded; emptied when full.
+  // looked up, not made again. Bounded (about 2 MB at most per stemmer); emptied when full.
   std::unordered_map<std::string, std::string> memo;
-  static constexpr std::size_t kMemoMax = 1 << 16;
+  static constexpr std::size_t kMemoMax = 1 << 14;
   ~Impl() {
     if (snowball) sb_stemmer_delete(snowball);
   }
