@@ -1,5 +1,7 @@
 #include "bot/text/utf8.h"
 
+#include <optional>
+
 namespace approdo::text {
 namespace {
 
@@ -53,24 +55,12 @@ bool is_valid_utf8(std::string_view s) {
   return true;
 }
 
-std::string scrub_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  char32_t cp;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t n = valid_sequence(s, i, &cp);
-    if (n == 0) {
-      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
-      ++i;
-      continue;
-    }
-    if (!is_dropped_control(cp)) out.append(s.substr(i, n));
-    i += n;
-  }
-  return out;
-}
+namespace {
 
-std::string one_line(std::string_view s) {
+// Copies valid UTF-8 through, each invalid byte as U+FFFD, and each code point for which `replace` gives a
+// replacement ("" drops it) as that replacement.
+template <class Replace>
+std::string rewrite_utf8(std::string_view s, Replace replace) {
   std::string out;
   out.reserve(s.size());
   char32_t cp;
@@ -81,14 +71,30 @@ std::string one_line(std::string_view s) {
       ++i;
       continue;
     }
-    bool breaks_line = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
-    if (breaks_line)
-      out += ' ';
+    if (std::optional<std::string_view> r = replace(cp))
+      out.append(*r);
     else
       out.append(s.substr(i, n));
     i += n;
   }
   return out;
+}
+
+}  // namespace
+
+std::string scrub_utf8(std::string_view s) {
+  return rewrite_utf8(s, [](char32_t cp) -> std::optional<std::string_view> {
+    if (is_dropped_control(cp)) return "";
+    return std::nullopt;
+  });
+}
+
+std::string one_line(std::string_view s) {
+  return rewrite_utf8(s, [](char32_t cp) -> std::optional<std::string_view> {
+    bool breaks_line = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
+    if (breaks_line) return " ";
+    return std::nullopt;
+  });
 }
 
 std::string_view truncate_utf8(std::string_view s, std::size_t max_bytes) {
