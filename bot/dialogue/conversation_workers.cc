@@ -221,6 +221,7 @@ void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCo
       commit.open_ticket = std::move(turn.ticket);
       commit.unmatched = std::move(turn.unmatched);
       commit.article_views = std::move(turn.article_views);
+      commit.feedback = std::move(turn.feedback);
       commit.erase = turn.erase;
     }
     if (commit.erase) {

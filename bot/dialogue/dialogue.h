@@ -41,6 +41,7 @@ struct Turn {
   std::optional<TicketRequest> ticket;
   std::vector<UnmatchedQuestion> unmatched;
   std::vector<std::string> article_views;
+  std::vector<ArticleFeedback> feedback;
   bool erase = false;
 };
 

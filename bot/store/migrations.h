@@ -7,7 +7,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 4> kMigrations = {
+inline constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -166,6 +166,20 @@ CREATE INDEX audit_ticket ON audit (ticket_id, id);
     R"SQL(
 CREATE INDEX tickets_conv ON tickets (conv_key, status);
 CREATE INDEX outbox_pending ON outbox (channel, status, id);
+)SQL",
+    // 5: reports — "did this help?" per day, article and language (counts only), and the time indexes the
+    // gap and case reports read by.
+    R"SQL(
+CREATE TABLE article_feedback (
+  day         TEXT NOT NULL,
+  article     TEXT NOT NULL,
+  lang        TEXT NOT NULL,
+  helpful     INTEGER NOT NULL DEFAULT 0,
+  not_helpful INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, article, lang)
+);
+CREATE INDEX unmatched_created ON unmatched (created_at);
+CREATE INDEX tickets_opened ON tickets (opened_at);
 )SQL",
 };
 

@@ -241,4 +241,35 @@ CaseStats PgStore::case_stats() {
   return tally_closed(closed);
 }
 
+// ---- Reports: anonymous rows only ----
+
+std::vector<UnmatchedRecord> PgStore::unmatched_since(int64_t since_ms) {
+  pqxx::work tx(connection());
+  std::vector<UnmatchedRecord> out;
+  for (const auto& r : tx.exec_params("SELECT lang, text, outcome, created_at FROM unmatched WHERE created_at >= $1"
+                                      " ORDER BY id",
+                                      since_ms))
+    out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int64_t>()});
+  return out;
+}
+
+std::vector<ArticleUsage> PgStore::article_usage_since(const std::string& since_day) {
+  pqxx::work tx(connection());
+  std::vector<ArticleUsage> out;
+  for (const auto& r : tx.exec_params(kArticleUsageSql, since_day))
+    out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<int64_t>(), r[3].as<int64_t>(),
+                   r[4].as<int64_t>()});
+  return out;
+}
+
+std::vector<CaseRecord> PgStore::cases_opened_since(int64_t since_ms) {
+  pqxx::work tx(connection());
+  std::vector<CaseRecord> out;
+  for (const auto& r : tx.exec_params(kCaseRecordSql, since_ms))
+    out.push_back({r[0].as<int64_t>(), r[1].as<int64_t>(), r[2].as<int64_t>(), r[3].as<std::string>(),
+                   r[4].as<std::string>(), r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>(),
+                   r[8].as<std::string>(), r[9].as<std::string>()});
+  return out;
+}
+
 }  // namespace approdo

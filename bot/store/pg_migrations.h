@@ -9,7 +9,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 4> kPgMigrations = {
+inline constexpr std::array<std::string_view, 5> kPgMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -146,6 +146,19 @@ CREATE INDEX audit_ticket ON audit (ticket_id, id);
     R"SQL(
 CREATE INDEX tickets_conv ON tickets (conv_key, status);
 CREATE INDEX outbox_pending ON outbox (channel, status, id);
+)SQL",
+    // 5: reports — "did this help?" per day, article and language; time indexes for the gap and case reports.
+    R"SQL(
+CREATE TABLE article_feedback (
+  day         TEXT NOT NULL,
+  article     TEXT NOT NULL,
+  lang        TEXT NOT NULL,
+  helpful     BIGINT NOT NULL DEFAULT 0,
+  not_helpful BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (day, article, lang)
+);
+CREATE INDEX unmatched_created ON unmatched (created_at);
+CREATE INDEX tickets_opened ON tickets (opened_at);
 )SQL",
 };
 

@@ -167,6 +167,12 @@ std::vector<int64_t> commit_turn_in(pqxx::work& tx, const TurnCommit& turn) {
     tx.exec_params("INSERT INTO article_views (day, article, lang, views) VALUES ($1, $2, $3, 1)"
                    " ON CONFLICT (day, article, lang) DO UPDATE SET views = article_views.views + 1",
                    day, a, turn.lang);
+  for (const auto& f : turn.feedback)
+    tx.exec_params("INSERT INTO article_feedback (day, article, lang, helpful, not_helpful)"
+                   " VALUES ($1, $2, $3, $4::BIGINT, 1 - $4::BIGINT) ON CONFLICT (day, article, lang) DO UPDATE"
+                   " SET helpful = article_feedback.helpful + $4::BIGINT,"
+                   " not_helpful = article_feedback.not_helpful + 1 - $4::BIGINT",
+                   day, f.article, turn.lang, f.helpful ? 1 : 0);
   std::vector<int64_t> ids;
   for (const auto& r : turn.replies) ids.push_back(queue_reply(tx, turn.conv_key, turn.channel, sealed_hex, r, now));
   return ids;
@@ -616,7 +622,8 @@ int64_t PgStore::received_before(const std::string& conv_key, int64_t id, int64_
 }
 
 int64_t PgStore::count(const std::string& table) {
-  static const char* allowed[] = {"conversations", "messages", "outbox", "tickets", "unmatched", "article_views"};
+  static const char* allowed[] = {"conversations", "messages", "outbox", "tickets", "unmatched", "article_views",
+                                  "article_feedback"};
   for (const char* t : allowed)
     if (table == t) {
       pqxx::work tx(connection());

@@ -45,6 +45,19 @@ void order_history(std::vector<HistoryEntry>& entries, int limit);
 // The anonymous statistics of closed tickets, from each one's outcome and comma-joined referrals.
 CaseStats tally_closed(const std::vector<std::pair<std::string, std::string>>& outcome_and_referrals);
 
+// The reports' queries, the same SQL on both backends ($1 is SQLite's first parameter too).
+// Article views and feedback per article and language on days >= $1 (views without feedback, and feedback on
+// an article not viewed that day, both count).
+inline constexpr const char* kArticleUsageSql =
+    "SELECT article, lang, SUM(views), SUM(helpful), SUM(not_helpful) FROM ("
+    " SELECT article, lang, views, 0 AS helpful, 0 AS not_helpful FROM article_views WHERE day >= $1"
+    " UNION ALL SELECT article, lang, 0, helpful, not_helpful FROM article_feedback WHERE day >= $1"
+    ") AS usage GROUP BY article, lang ORDER BY article, lang";
+// Tickets opened at or after $1: the columns of CaseRecord, in its order, without NULLs.
+inline constexpr const char* kCaseRecordSql =
+    "SELECT opened_at, COALESCE(first_response_at, 0), COALESCE(closed_at, 0), priority, reason, lang, channel,"
+    " category, COALESCE(outcome, ''), COALESCE(referrals, '') FROM tickets WHERE opened_at >= $1 ORDER BY id";
+
 // The console revision from the database's counters and the text its open tickets' states make.
 std::string revision_of(const std::vector<int64_t>& counters, const std::string& open_tickets);
 

@@ -261,4 +261,50 @@ CaseStats SqliteStore::case_stats() {
   return tally_closed(closed);
 }
 
+// ---- Reports: anonymous rows only ----
+
+std::vector<UnmatchedRecord> SqliteStore::unmatched_since(int64_t since_ms) {
+  std::lock_guard lock(mu_);
+  std::vector<UnmatchedRecord> out;
+  SQLite::Statement q(db_, "SELECT lang, text, outcome, created_at FROM unmatched WHERE created_at >= ? ORDER BY id");
+  q.bind(1, since_ms);
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                   q.getColumn(3).getInt64()});
+  return out;
+}
+
+std::vector<ArticleUsage> SqliteStore::article_usage_since(const std::string& since_day) {
+  std::lock_guard lock(mu_);
+  std::vector<ArticleUsage> out;
+  SQLite::Statement q(db_, kArticleUsageSql);
+  q.bind(1, since_day);
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt64(),
+                   q.getColumn(3).getInt64(), q.getColumn(4).getInt64()});
+  return out;
+}
+
+std::vector<CaseRecord> SqliteStore::cases_opened_since(int64_t since_ms) {
+  std::lock_guard lock(mu_);
+  std::vector<CaseRecord> out;
+  SQLite::Statement q(db_, kCaseRecordSql);
+  q.bind(1, since_ms);
+  while (q.executeStep()) {
+    CaseRecord c;
+    c.opened_at = q.getColumn(0).getInt64();
+    c.first_response_at = q.getColumn(1).getInt64();
+    c.closed_at = q.getColumn(2).getInt64();
+    c.priority = q.getColumn(3).getString();
+    c.reason = q.getColumn(4).getString();
+    c.lang = q.getColumn(5).getString();
+    c.channel = q.getColumn(6).getString();
+    c.category = q.getColumn(7).getString();
+    c.outcome = q.getColumn(8).getString();
+    c.referrals = q.getColumn(9).getString();
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 }  // namespace approdo

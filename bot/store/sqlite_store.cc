@@ -638,6 +638,16 @@ std::vector<int64_t> SqliteStore::commit_turn_locked(const TurnCommit& turn) {
     q.bind(3, turn.lang);
     q.exec();
   }
+  for (const auto& f : turn.feedback) {
+    Reused q = reuse("INSERT INTO article_feedback (day, article, lang, helpful, not_helpful) VALUES (?1, ?2, ?3, ?4, 1 - ?4)"
+                     " ON CONFLICT (day, article, lang) DO UPDATE SET helpful = helpful + ?4,"
+                     " not_helpful = not_helpful + 1 - ?4");
+    q.bind(1, day);
+    q.bind(2, f.article);
+    q.bind(3, turn.lang);
+    q.bind(4, f.helpful ? 1 : 0);
+    q.exec();
+  }
   std::vector<int64_t> ids;
   for (const auto& r : turn.replies) {
     Reused q = reuse("INSERT INTO outbox (conv_key, channel, address_sealed, payload, created_at, updated_at)"
@@ -785,7 +795,8 @@ std::optional<OutboxStatus> SqliteStore::outbox_status(int64_t id) {
 
 int64_t SqliteStore::count(const std::string& table) {
   std::lock_guard lock(mu_);
-  static const char* allowed[] = {"conversations", "messages", "outbox", "tickets", "unmatched", "article_views"};
+  static const char* allowed[] = {"conversations", "messages", "outbox", "tickets", "unmatched", "article_views",
+                                  "article_feedback"};
   for (const char* t : allowed)
     if (table == t) return db_.execAndGet(std::string("SELECT COUNT(*) FROM ") + t).getInt64();
   return -1;

@@ -90,6 +90,9 @@ class SqliteStore final : public Store {
              const std::string& detail) override;
   std::vector<AuditEntry> audit_log(int64_t ticket_id, int limit) override;
   CaseStats case_stats() override;
+  std::vector<UnmatchedRecord> unmatched_since(int64_t since_ms) override;
+  std::vector<ArticleUsage> article_usage_since(const std::string& since_day) override;
+  std::vector<CaseRecord> cases_opened_since(int64_t since_ms) override;
 
  private:
   // A statement prepared once and kept for the connection's life (parsing SQL cost more than running it on

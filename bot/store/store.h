@@ -48,6 +48,13 @@ struct UnmatchedQuestion {
   std::string lang, text, outcome;  // outcome: "no_match" or "close_call"; text is scrubbed by the caller
 };
 
+// A person's one-tap answer to "did this help?" after an article (counted per day, article and language;
+// never linked to the person).
+struct ArticleFeedback {
+  std::string article;
+  bool helpful = false;
+};
+
 // Everything one conversation step changes, saved in one transaction.
 struct TurnCommit {
   std::string conv_key, channel;
@@ -57,6 +64,7 @@ struct TurnCommit {
   std::optional<TicketRequest> open_ticket;
   std::vector<UnmatchedQuestion> unmatched;
   std::vector<std::string> article_views;  // article ids answered in `lang`
+  std::vector<ArticleFeedback> feedback;   // in `lang`
   bool erase = false;  // delete everything about the person first; replies are still sent
   bool forget_text = false;  // the processed messages' text is not kept (a flood that was not answered)
 };
@@ -138,6 +146,20 @@ struct AuditEntry {
 struct CaseStats {
   std::vector<std::pair<std::string, int64_t>> outcomes, referrals;
   int64_t closed = 0;
+};
+
+// What the reports read (bot/report/): anonymous rows, never a conversation key, an address or a summary.
+struct UnmatchedRecord {
+  std::string lang, text, outcome;  // as UnmatchedQuestion
+  int64_t at = 0;
+};
+struct ArticleUsage {  // summed over the days asked for
+  std::string article, lang;
+  int64_t views = 0, helpful = 0, not_helpful = 0;
+};
+struct CaseRecord {  // one ticket
+  int64_t opened_at = 0, first_response_at = 0, closed_at = 0;  // 0: not yet
+  std::string priority, reason, lang, channel, category, outcome, referrals;  // as TicketView
 };
 
 struct RecordResult {
@@ -291,6 +313,14 @@ class Store {
                      const std::string& detail) = 0;
   virtual std::vector<AuditEntry> audit_log(int64_t ticket_id, int limit) = 0;  // ticket_id 0: every entry
   virtual CaseStats case_stats() = 0;
+
+  // ---- Reports (anonymous; see bot/report/) ----
+  // Questions not answered, or answered with "did you mean", since `since_ms`, oldest first.
+  virtual std::vector<UnmatchedRecord> unmatched_since(int64_t since_ms) = 0;
+  // Views and feedback per article and language on days >= `since_day` ("YYYY-MM-DD", UTC).
+  virtual std::vector<ArticleUsage> article_usage_since(const std::string& since_day) = 0;
+  // Tickets opened since `since_ms`, oldest first.
+  virtual std::vector<CaseRecord> cases_opened_since(int64_t since_ms) = 0;
 
  private:
   const Keyring keyring_;

@@ -146,6 +146,72 @@ TEST_CASE_TEMPLATE("store: a turn saves state, replies and one open ticket toget
   CHECK(s->count("unmatched") == 1);
 }
 
+TEST_CASE_TEMPLATE("store: the reports read anonymous rows: questions, article use and feedback, cases", B,
+                   SqliteBackend, PgBackend) {
+  B backend;
+  auto s = backend.open();
+  const int64_t start = now_ms();
+  std::string key = s->record_inbound({text_from("7", "m1", "help")}).conv_keys.at(0);
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "telegram";
+  t.processed_ids = {s->pending_for(key).at(0).id};
+  t.state_json = "{}";
+  t.lang = "fa";
+  t.status = "bot";
+  t.article_views = {"age-assessment", "age-assessment", "guardian"};
+  t.unmatched = {{"fa", "where is # street", "no_match"}, {"fa", "bus ticket", "close_call"}};
+  t.feedback = {{"age-assessment", true}, {"age-assessment", false}, {"age-assessment", true}, {"school", false}};
+  s->commit_turn(t);
+  t.processed_ids.clear();
+  t.article_views.clear();
+  t.unmatched.clear();
+  t.feedback.clear();
+  t.open_ticket = TicketRequest{"urgent", "urgent", "fa", "", "safety", "the person's words"};
+  s->commit_turn(t);
+  auto tickets = s->open_tickets();
+  REQUIRE(tickets.size() == 1);
+  REQUIRE(s->caseworker_reply(tickets[0].id, "ana", {"hello", {}, "fa", "caseworker"}));
+  REQUIRE(s->close_ticket(tickets[0].id, "referred", {"bye", {}, "fa", ""}, "guardian-office,lawyer"));
+
+  auto questions = s->unmatched_since(start);
+  REQUIRE(questions.size() == 2);
+  CHECK(questions[0].text == "where is # street");
+  CHECK(questions[0].outcome == "no_match");
+  CHECK(questions[1].outcome == "close_call");
+  CHECK(questions[1].at >= start);
+  CHECK(s->unmatched_since(now_ms() + 60000).empty());
+
+  auto usage = s->article_usage_since("2000-01-01");
+  REQUIRE(usage.size() == 3);  // age-assessment, guardian, school: in article order
+  CHECK(usage[0].article == "age-assessment");
+  CHECK(usage[0].lang == "fa");
+  CHECK(usage[0].views == 2);
+  CHECK(usage[0].helpful == 2);
+  CHECK(usage[0].not_helpful == 1);
+  CHECK(usage[1].views == 1);
+  CHECK(usage[1].helpful + usage[1].not_helpful == 0);
+  CHECK(usage[2].article == "school");
+  CHECK(usage[2].views == 0);
+  CHECK(usage[2].not_helpful == 1);
+  CHECK(s->article_usage_since("2999-01-01").empty());
+
+  auto cases = s->cases_opened_since(start);
+  REQUIRE(cases.size() == 1);
+  CHECK(cases[0].priority == "urgent");
+  CHECK(cases[0].reason == "urgent");
+  CHECK(cases[0].category == "safety");
+  CHECK(cases[0].channel == "telegram");
+  CHECK(cases[0].first_response_at >= cases[0].opened_at);
+  CHECK(cases[0].closed_at >= cases[0].first_response_at);
+  CHECK(cases[0].outcome == "referred");
+  CHECK(cases[0].referrals == "guardian-office,lawyer");
+  // A person's erasure leaves the counts.
+  CHECK(s->erase_conversation(key));
+  CHECK(s->cases_opened_since(start).size() == 1);
+  CHECK(s->unmatched_since(start).size() == 2);
+}
+
 TEST_CASE_TEMPLATE("store: the outbox gives each conversation's replies in order, one at a time", B, SqliteBackend,
                    PgBackend) {
   B backend;
