@@ -36,14 +36,20 @@ lint: build
 # short run seeded with the channel's fixtures.
 test: unit sanitize
 
+# On a failure the failed checks are printed again last, so the end of a long CI log names them.
+FAILED_CHECKS = grep -a -B3 -A12 -E '(ERROR|FATAL ERROR|WARNING): |SUMMARY: (Address|Undefined)|runtime error:'
+
 unit: build
-	@cd $(BUILD) && ctest --output-on-failure
+	@cd $(BUILD) && ctest --output-on-failure || { echo "== failed checks"; \
+	  $(FAILED_CHECKS) Testing/Temporary/LastTest.log | tail -120; exit 1; }
 
 sanitize: bootstrap
 	@CXX=clang++ cmake -S . -B $(SAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAPPRODO_SANITIZE=ON \
 	  -DAPPRODO_FUZZ=ON >/dev/null
 	@cmake --build $(SAN_BUILD) -j $(JOBS) --target approdo approdo_tests $(FUZZ_TARGETS)
-	@cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./approdo_tests
+	@cd $(SAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./approdo_tests \
+	  >approdo_tests.log 2>&1 || { cat approdo_tests.log; echo "== failed checks"; \
+	  $(FAILED_CHECKS) approdo_tests.log | tail -120; exit 1; }; tail -4 approdo_tests.log
 	@for f in $(FUZZERS); do \
 	  target=$${f%%:*}; seeds=$${f##*:}; mkdir -p $(SAN_BUILD)/corpus/$$target; \
 	  find $$seeds -type f \( -name '*.json' -o -name '*.form' -o -name '*.yaml' \) \
