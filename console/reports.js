@@ -33,34 +33,43 @@ async function loadReports() {
   const answers = await Promise.all(page.reports.map((name) =>
     api("GET", "/reports/" + name + "?since=" + encodeURIComponent(since))));
   if (load !== reportLoads) return;
-  $("reports").replaceChildren(...answers.map((r, i) => r.ok ? renderReport(r.data, since) :
+  $("reports").replaceChildren(...answers.map((r, i) => r.ok ? renderReport(r.data) :
     el("p", { class: "error", role: "alert", text: t("report_failed", { name: page.reports[i], why: r.data.error || r.status }) })));
   $("reports").removeAttribute("aria-busy");
 }
 
 // A title the server wrote in English; the Italian console has its own words for the ids it knows.
-function serverTitle(kind, id, title) {
-  return (CONSOLE_WORDS[consoleLanguage] || {})[kind + ":" + id] ?? title;
+function serverTitle(key, title) {
+  return (CONSOLE_WORDS[consoleLanguage] || {})[key] ?? title;
+}
+
+// The case report's per-outcome and per-referral tables have a column per outcome or referral kind, titled
+// with its id: the console names them as its close form does.
+const COLUMN_WORDS = { by_outcome: "outcome_", by_referral: "referral_" };
+
+function columnTitle(table, column) {
+  const prefix = COLUMN_WORDS[table.id];
+  if (prefix && CONSOLE_WORDS.en[prefix + column.id]) return t(prefix + column.id);
+  return serverTitle("column:" + column.id, column.title);
 }
 
 function shortDate(isoDay) {
   return new Date(isoDay + "T00:00:00Z").toLocaleDateString(consoleLocale(), { timeZone: "UTC", dateStyle: "medium" });
 }
 
-function renderReport(report, since) {
-  const csv = "/api/v1/reports/" + encodeURIComponent(report.report) + ".csv?since=" + encodeURIComponent(since);
+function renderReport(report) {
   return el("section", { class: "report", "data-report": report.report },
     el("header", { class: "report-title" },
-      el("h2", { text: serverTitle("report", report.report, report.title) }),
+      el("h2", { text: serverTitle("report:" + report.report, report.title) }),
       el("span", { class: "muted", text: t("report_period", { since: shortDate(report.since), until: shortDate(report.until) }) }),
-      el("a", { class: "csv", href: csv, download: "", text: t("download_csv") }),
+      el("a", { class: "csv", href: report.csv_url, download: "", text: t("download_csv") }),
       report.report === "cases" ? el("span", { class: "muted", text: t("csv_suppressed") }) : null),
     el("div", { class: "charts" }, ...report.charts.map(chartFigure)),
-    ...report.tables.map(reportTable));
+    ...report.tables.map((table) => reportTable(report.report, table)));
 }
 
 function chartFigure(chart) {
-  const title = serverTitle("chart", chart.id, chart.title);
+  const title = serverTitle("chart:" + chart.id, chart.title);
   const figure = el("figure", { class: "chart", "data-chart": chart.id });
   // Only our own chart route: the page never loads an image from anywhere a report could point it to.
   if (!chart.url.startsWith("/api/v1/reports/charts/")) return figure;
@@ -70,28 +79,32 @@ function chartFigure(chart) {
   return figure;
 }
 
-function reportTable(table) {
+function reportTable(reportId, table) {
   const columns = table.columns;
   const rows = table.rows.map((row) => el("tr", {}, ...columns.map((c) => reportCell(c, row[c.id]))));
+  // A month table ends with the period's total ("total" in its first column).
+  const last = table.rows[table.rows.length - 1];
+  if (last && columns.length && last[columns[0].id] === "total") {
+    rows[rows.length - 1].className = "total";
+    rows[rows.length - 1].firstChild.textContent = t("total");
+  }
   if (rows.length === 0)
     rows.push(el("tr", {}, el("td", { colspan: String(columns.length), class: "muted", text: t("report_empty") })));
   return el("div", { class: "table-wrap", "data-table": table.id },
     el("table", { class: "report-table" },
-      el("caption", { text: serverTitle("table", table.id, table.title) }),
+      el("caption", { text: serverTitle("table:" + reportId + "." + table.id, table.title) }),
       el("thead", {}, el("tr", {}, ...columns.map((c) =>
-        el("th", { scope: "col", class: c.kind === "text" ? "" : "num", text: serverTitle("column", c.id, c.title) })))),
+        el("th", { scope: "col", class: c.kind === "text" ? "" : "num", text: columnTitle(table, c) })))),
       el("tbody", {}, ...rows)));
 }
 
 function reportCell(column, value) {
-  // null: a count too small to show outside the help desk (the console's counts are exact, the CSV's are not).
-  if (value === null) return el("td", { class: "num suppressed", title: t("suppressed"), text: "<5" });
-  if (value === undefined) return el("td", { class: column.kind === "text" ? "" : "num", text: "—" });
-  if (column.kind === "text") {
-    if (Array.isArray(value))  // several examples in one cell: one line each, each in its own direction
-      return el("td", {}, el("ul", { class: "examples" }, ...value.map((v) => el("li", { dir: "auto", text: String(v) }))));
-    return el("td", { dir: "auto", text: String(value) });
-  }
+  // null: a count too small to show outside the help desk, or a statistic (a median, a share) of nothing.
+  if (value === null)
+    return column.kind === "count" ? el("td", { class: "num suppressed", title: t("suppressed"), text: "<5" })
+      : el("td", { class: "num muted", title: t("no_value"), text: "—" });
+  if (value === undefined) return el("td", {});
+  if (column.kind === "text") return el("td", { dir: "auto", text: String(value) });
   return el("td", { class: "num", text: formatValue(column.kind, value) });
 }
 
