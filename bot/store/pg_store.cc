@@ -530,6 +530,7 @@ int PgStore::erase_inactive_before(int64_t cutoff_ms) {
                                       cutoff_ms))
     keys.push_back(r[0].as<std::string>());
   for (const auto& k : keys) erase_in(tx, k);
+  tx.exec_params("DELETE FROM unmatched WHERE created_at < $1", cutoff_ms);
   tx.commit();
   return static_cast<int>(keys.size());
 }

@@ -411,8 +411,11 @@ int SqliteStore::erase_inactive_before(int64_t cutoff_ms) {
   q.bind(1, cutoff_ms);
   while (q.executeStep()) keys.push_back(q.getColumn(0).getString());
   for (const auto& k : keys) erase_locked(k);
+  SQLite::Statement old_questions(db_, "DELETE FROM unmatched WHERE created_at < ?");
+  old_questions.bind(1, cutoff_ms);
+  int questions = old_questions.exec();
   tx.commit();
-  if (!keys.empty()) empty_wal();
+  if (!keys.empty() || questions > 0) empty_wal();
   return static_cast<int>(keys.size());
 }
 

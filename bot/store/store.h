@@ -242,7 +242,8 @@ class Store {
   virtual bool has_open_ticket(const std::string& conv_key) = 0;
 
   // Retention: erases every conversation not active since `cutoff_ms` that has no open ticket (a person
-  // waiting for a caseworker is never erased by time). Returns how many were erased.
+  // waiting for a caseworker is never erased by time), and the gap report's questions asked before it (people's
+  // words, though anonymised). Returns how many conversations were erased.
   virtual int erase_inactive_before(int64_t cutoff_ms) = 0;
 
   // Erases everything about one conversation (messages, state, tickets' personal content, outbox).

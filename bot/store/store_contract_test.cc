@@ -294,13 +294,20 @@ TEST_CASE_TEMPLATE("store: erasure removes the person, retention spares those wa
   s->commit_turn(t);
   int64_t ticket = s->open_tickets().at(0).id;
   s->add_note(ticket, "maria", "lives near the station");
+  TurnCommit question;
+  question.conv_key = idle;
+  question.channel = "telegram";
+  question.unmatched = {{"en", "where is the # bus", "no_match"}};
+  s->commit_turn(question);
   CHECK(s->erase_conversation(gone));
   CHECK(!s->erase_conversation(gone));  // nothing left to erase
   CHECK(!s->export_conversation(gone));
   CHECK(!s->load_conversation(gone));
   CHECK(s->take_for_conversation(gone, 0).empty());
+  CHECK(s->unmatched_since(0).size() == 1);
   CHECK(s->erase_inactive_before(now_ms() + 1) == 1);  // idle goes; waiting has an open ticket
   CHECK(!s->load_conversation(idle));
+  CHECK(s->unmatched_since(0).empty());  // and the old questions of the gap report
   CHECK(s->load_conversation(waiting));
   CHECK(s->count("messages") == 1);
   CHECK(s->erase_conversation(waiting));  // the person asks: their ticket stays, without them or the notes
