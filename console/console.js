@@ -34,12 +34,14 @@ async function api(method, path, body) {
   return { status: res.status, ok: res.ok, data, retryAfter: res.headers.get("Retry-After") };
 }
 
-function duration(ms) {
-  const min = Math.floor(ms / 60000);
+function minutes(n) {
+  const min = Math.round(n);
   return min < 60 ? t("minutes", { n: min }) : t("hours", { h: Math.floor(min / 60), m: min % 60 });
 }
 
-function when(ms) { return new Date(ms).toLocaleString(consoleLanguage === "it" ? "it-IT" : "en-GB"); }
+function duration(ms) { return minutes(Math.floor(ms / 60000)); }
+
+function when(ms) { return new Date(ms).toLocaleString(consoleLocale()); }
 
 // ---- Login ----
 
@@ -48,6 +50,8 @@ function showLogin() {
   state.me = null;
   $("login-view").hidden = false;
   $("work-view").hidden = true;
+  $("report-view").hidden = true;
+  $("nav").hidden = true;
   $("logout").hidden = true;
   $("who").textContent = "";
 }
@@ -74,18 +78,34 @@ async function start() {
   state.csrf = me.data.csrf;
   $("who").textContent = me.data.user.name + " · " + me.data.user.role;
   $("login-view").hidden = true;
-  $("work-view").hidden = false;
   $("logout").hidden = false;
   fillCloseForm();
-  if (!me.data.permissions.includes("work_tickets")) {
-    $("queue").replaceChildren();
-    $("counts").textContent = "";
-    return;
-  }
+  showView();
+  if (!me.data.permissions.includes("work_tickets")) return;
   const c = await api("GET", "/colleagues");
   state.colleagues = c.ok ? c.data.colleagues : [];
   await refreshQueue();
   startLive();
+}
+
+// ---- Pages: the queue, Content (editors), Reports (help desk); the address's #fragment names the page ----
+
+const PAGE_PERMISSION = { queue: "work_tickets", content: "read_stats", reports: "read_case_reports" };
+
+function showView() {
+  const allowed = Object.keys(PAGE_PERMISSION).filter((v) => state.me.permissions.includes(PAGE_PERMISSION[v]));
+  const wanted = location.hash.slice(1);
+  const view = allowed.includes(wanted) ? wanted : allowed[0];
+  if (view !== undefined && view !== wanted) history.replaceState(null, "", "#" + view);
+  for (const a of document.querySelectorAll("#nav a")) {
+    a.hidden = !allowed.includes(a.dataset.view);
+    if (a.dataset.view === view) a.setAttribute("aria-current", "page");
+    else a.removeAttribute("aria-current");
+  }
+  $("nav").hidden = allowed.length < 2;
+  $("work-view").hidden = view !== "queue";
+  $("report-view").hidden = view === "queue" || view === undefined;
+  if (view !== "queue" && view !== undefined) showReportPage(view);
 }
 
 // ---- Queue ----
@@ -311,7 +331,8 @@ document.addEventListener("DOMContentLoaded", () => {
     applyStaticWords($("ui-lang").value);
     if (state.me) {
       fillCloseForm();
-      refreshAll();
+      if (!$("report-view").hidden) showReportPage(reportPage);
+      if (state.me.permissions.includes("work_tickets")) refreshAll();
       if (state.ticket) loadCanned(state.ticket.lang);
     }
   });
@@ -330,5 +351,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("reply-form").addEventListener("submit", sendReply);
   $("note-form").addEventListener("submit", addNote);
   $("close-form").addEventListener("submit", closeCase);
+  $("period").addEventListener("change", loadReports);
+  window.addEventListener("hashchange", () => { if (state.me) showView(); });
   start();
 });

@@ -1,5 +1,5 @@
 // The console's own words in English and Italian. Static labels in index.html carry data-i18n="key";
-// console.js asks t(key) for everything else. Values are plain text (set with textContent).
+// console.js and reports.js ask t(key) for everything else. Values are plain text (set with textContent).
 "use strict";
 
 const CONSOLE_WORDS = {
@@ -34,6 +34,17 @@ const CONSOLE_WORDS = {
     referral_lawyer: "Lawyer", referral_guardian: "Guardian", referral_ombudsman: "Ombudsman (Garante)",
     referral_red_cross: "Red Cross", referral_iom: "IOM", referral_social_services: "Social services",
     referral_other: "Other",
+    nav_queue: "Queue", nav_content: "Content", nav_reports: "Reports",
+    period: "Period", period_30d: "Last 30 days", period_90d: "Last 90 days", period_365d: "Last 12 months",
+    content_title: "Content",
+    content_intro: "What people asked that the knowledge base could not answer (similar questions grouped), how each article is read and rated, and which translations are missing or out of date.",
+    reports_title: "Help desk reports",
+    reports_intro: "Cases opened in the period by month, outcome, language, channel, urgency and referral; time to first response and SLA breaches; tickets opened by the safety triage.",
+    report_period: "{since} – {until}", download_csv: "Download CSV",
+    csv_suppressed: "(counts under 5 are hidden in the download, which may leave the help desk)",
+    chart_failed: "This chart could not be loaded.", report_empty: "Nothing in this period.",
+    report_failed: "Could not load the {name} report: {why}", suppressed: "fewer than 5",
+    total: "Total", no_value: "nothing to measure",
   },
   it: {
     interface_language: "Lingua", logout: "Esci", login_title: "Console operatori", name: "Nome",
@@ -66,10 +77,48 @@ const CONSOLE_WORDS = {
     referral_lawyer: "Avvocato", referral_guardian: "Tutore", referral_ombudsman: "Garante",
     referral_red_cross: "Croce Rossa", referral_iom: "OIM", referral_social_services: "Servizi sociali",
     referral_other: "Altro",
+    nav_queue: "Coda", nav_content: "Contenuti", nav_reports: "Rapporti",
+    period: "Periodo", period_30d: "Ultimi 30 giorni", period_90d: "Ultimi 90 giorni", period_365d: "Ultimi 12 mesi",
+    content_title: "Contenuti",
+    content_intro: "Le domande a cui la base di conoscenza non ha saputo rispondere (raggruppate se simili), come ogni articolo viene letto e valutato, quali traduzioni mancano o sono da aggiornare.",
+    reports_title: "Rapporti dello sportello",
+    reports_intro: "Casi aperti nel periodo per mese, esito, lingua, canale, urgenza e invio; tempo alla prima risposta e superamenti dello SLA; ticket aperti dal triage di sicurezza.",
+    report_period: "{since} – {until}", download_csv: "Scarica CSV",
+    csv_suppressed: "(nel file, che può uscire dallo sportello, i numeri sotto 5 sono nascosti)",
+    chart_failed: "Impossibile caricare questo grafico.", report_empty: "Niente in questo periodo.",
+    report_failed: "Impossibile caricare il rapporto {name}: {why}", suppressed: "meno di 5",
+    total: "Totale", no_value: "niente da misurare",
+    // Titles the server writes in English, by id (reports.js serverTitle); the English console shows the server's.
+    "report:cases": "Casi dello sportello", "report:gaps": "Domande a cui la base di conoscenza non ha risposto",
+    "report:articles": "Articoli: letture, riscontri e traduzioni",
+    "chart:cases-by-month": "Casi per mese", "chart:first-response-by-month": "Minuti alla prima risposta (mediana)",
+    "chart:cases-by-outcome": "Casi per esito", "chart:cases-by-language": "Casi per lingua",
+    "chart:cases-by-channel": "Casi per canale", "chart:cases-by-referral": "Invii effettuati",
+    "chart:gaps-by-language": "Domande senza risposta, per lingua", "chart:article-views": "Articoli più letti",
+    "chart:article-feedback": "La risposta è stata utile?",
+    "table:cases.by_month": "Casi per mese", "table:cases.by_outcome": "Casi per esito",
+    "table:cases.by_language": "Casi per lingua", "table:cases.by_channel": "Casi per canale",
+    "table:cases.by_referral": "Invii effettuati",
+    "table:cases.triage_by_category": "Aperti dal triage di sicurezza, per pericolo",
+    "table:gaps.by_language": "Per lingua", "table:gaps.groups": "Domande simili, prima i gruppi più grandi",
+    "table:articles.by_article": "Articoli, prima i più letti", "table:articles.usage": "Per articolo e lingua",
+    "table:articles.translations": "Traduzioni mancanti, non aggiornate o in attesa di revisione madrelingua",
+    "column:month": "Mese", "column:opened": "Aperti", "column:normal": "Normali", "column:urgent": "Urgenti",
+    "column:closed": "Chiusi", "column:open": "Ancora aperti", "column:safety_triage": "Aperti dal triage di sicurezza",
+    "column:answered": "Con risposta di un operatore", "column:first_response_median": "Prima risposta (mediana)",
+    "column:first_response_p90": "Prima risposta (90%)", "column:sla_breaches": "Senza risposta in tempo",
+    "column:all": "Tutti", "column:lang": "Lingua", "column:questions": "Domande", "column:not_understood": "Non capite",
+    "column:did_you_mean": "«Forse cercavi»", "column:groups": "Gruppi", "column:words": "Parole in comune",
+    "column:example_1": "Esempio 1", "column:example_2": "Esempio 2", "column:example_3": "Esempio 3",
+    "column:article": "Articolo", "column:title": "Titolo", "column:views": "Letture", "column:helpful": "Utile",
+    "column:not_helpful": "Non utile", "column:helpful_share": "Utile (% delle risposte)", "column:status": "Stato",
+    "column:detail": "Dettaglio",
   },
 };
 
 let consoleLanguage = "en";
+
+function consoleLocale() { return consoleLanguage === "it" ? "it-IT" : "en-GB"; }
 
 function t(key, args) {
   let s = (CONSOLE_WORDS[consoleLanguage] || {})[key] ?? CONSOLE_WORDS.en[key] ?? key;

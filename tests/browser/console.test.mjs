@@ -1,109 +1,26 @@
 // Browser test of the caseworker console: the real `approdo serve` binary, a local stand-in for the Telegram
 // Bot API that records what it is sent, and Debian's chromium driven headless by playwright-core (never a
-// downloaded browser). A caseworker logs in, sees the urgent ticket on top, claims it, sends an edited canned
-// reply that reaches the stand-in, adds a note and closes with an outcome; a message with <script> and
-// <img onerror> is shown as text and runs nothing. Screenshots are kept in build/browser-artifacts/.
+// downloaded browser; see running_approdo.mjs). A caseworker logs in, sees the urgent ticket on top, claims it,
+// sends an edited canned reply that reaches the stand-in, adds a note and closes with an outcome; a message
+// with <script> and <img onerror> is shown as text and runs nothing. Screenshots are kept in
+// build/browser-artifacts/.
 //
 // Run by ctest (make test); alone: APPRODO_BINARY=build/approdo node --test tests/browser/console.test.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { PASSWORD, artifacts, startApprodo, until, watchProblems } from "./running_approdo.mjs";
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const binary = process.env.APPRODO_BINARY || join(repo, "build/approdo");
-const artifacts = process.env.APPRODO_ARTIFACTS || join(repo, "build/browser-artifacts");
-const chromiumPath = process.env.CHROMIUM || "/usr/bin/chromium";
-const PASSWORD = "una password lunga";
 const XSS = `<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2"> I am in danger`;
 const DARI = "سلام، من ۱۶ ساله هستم و سند ندارم";
 
-let scratch, telegram, server, base, browser;
-const sent = [];  // requests the Telegram stand-in received
-
-// The Bot API stand-in: answers sendMessage as Telegram documents it (tests/fixtures/telegram/send_ok.json).
-function startTelegram() {
-  const ok = readFileSync(join(repo, "tests/fixtures/telegram/send_ok.json"), "utf8");
-  return new Promise((done) => {
-    const s = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => (body += c));
-      req.on("end", () => {
-        sent.push({ path: req.url, body });
-        res.setHeader("Content-Type", "application/json");
-        res.end(req.url.endsWith("/sendMessage") ? ok : '{"ok":true,"result":true}');
-      });
-    });
-    s.listen(0, "127.0.0.1", () => done(s));
-  });
-}
-
-function startServer(config) {
-  return new Promise((done, fail) => {
-    const p = spawn(binary, ["serve", "--config", config], { cwd: repo, stdio: ["ignore", "ignore", "pipe"] });
-    let log = "";
-    p.stderr.on("data", (d) => {
-      log += d;
-      const m = log.match(/serving on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) done({ process: p, url: m[1], log: () => log });
-    });
-    p.on("exit", (code) => fail(new Error(`approdo serve exited (${code}):\n${log}`)));
-  });
-}
-
-let updateId = 100000100;
-// A private-chat text message as Telegram delivers it (tests/fixtures/telegram/text_message.json).
-async function personWrites(chatId, text) {
-  const update = JSON.parse(readFileSync(join(repo, "tests/fixtures/telegram/text_message.json"), "utf8"));
-  update.update_id = ++updateId;
-  update.message.message_id = updateId;
-  update.message.from.id = update.message.chat.id = chatId;
-  update.message.from.language_code = "en";
-  update.message.text = text;
-  const r = await fetch(base + "/webhooks/telegram", {
-    method: "POST", body: JSON.stringify(update),
-    headers: { "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "browser-test-secret" },
-  });
-  assert.equal(r.status, 200);
-}
-
-async function until(what, check, ms = 15000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error("timed out waiting for " + what);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function tickets() {
-  const r = await fetch(base + "/api/v1/tickets", { headers: { Authorization: "Bearer browser-test-integration" } });
-  return (await r.json()).tickets;
-}
+let app, base, browser, sent;
+const tickets = () => app.tickets();
+const personWrites = (chatId, text) => app.personWrites(chatId, text);
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  scratch = mkdtempSync(join(tmpdir(), "approdo-browser-"));
-  telegram = await startTelegram();
-  const config = join(scratch, "approdo.yaml");
-  writeFileSync(config, [
-    "listen: {host: 127.0.0.1, port: 0}", `data_dir: ${join(scratch, "var")}`, "opening_hours: 24/7", "webchat: false",
-    "api_token: browser-test-integration",
-    "channels:", "  telegram:", "    bot_token: '123456:TEST'", "    secret_token: browser-test-secret",
-    `    api_base: http://127.0.0.1:${telegram.address().port}`, ""].join("\n"));
-  for (const [name, role, langs] of [["carla", "caseworker", "en,it"], ["farid", "caseworker", "fa,ps"]]) {
-    const r = spawnSync(binary, ["users", "add", name, "--role", role, "--languages", langs, "--config", config],
-      { cwd: repo, input: PASSWORD + "\n", encoding: "utf8" });
-    assert.equal(r.status, 0, r.stderr);
-  }
-  server = await startServer(config);
-  base = server.url;
+  app = await startApprodo([["carla", "caseworker", "en,it"], ["farid", "caseworker", "fa,ps"]]);
+  ({ base, browser, sent } = app);
 
   // First a person who asks for a human (normal), then one in danger (urgent): urgent must still be on top.
   await personWrites(5550002, "hello");
@@ -112,26 +29,13 @@ before(async () => {
   await personWrites(5550001, XSS);
   await until("the urgent ticket", async () => (await tickets()).length === 2);
   await personWrites(5550001, DARI);
-
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ["--no-sandbox"] });
 });
 
-after(async () => {
-  await browser?.close();
-  server?.process.kill("SIGTERM");
-  telegram?.close();
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
-});
+after(async () => { await app?.stop(); });
 
 test("a caseworker works an urgent ticket from login to close", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems = [];
-  // CSP refusals and script errors show here (answers like the 401 of a wrong password are expected).
-  page.on("console", (m) => {
-    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) problems.push(m.text());
-  });
-  page.on("pageerror", (e) => problems.push(String(e)));
-  page.on("dialog", (d) => { problems.push("dialog: " + d.message()); d.dismiss(); });
+  const problems = watchProblems(page);  // (a wrong password's 401 is expected)
 
   await page.goto(base + "/console/");
   await page.fill("#login-name", "carla");
