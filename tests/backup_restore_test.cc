@@ -51,7 +51,7 @@ TEST_CASE("a backup taken while serving restores on a new data directory, and th
     stop = true;
     others.join();
     CHECK(b.exit_code == 0);
-    CHECK(b.output.find("backup written to " + backup + " (schema v4: ") != std::string::npos);
+    CHECK(b.output.find("backup written to " + backup + " (schema v5: ") != std::string::npos);
     CHECK(b.output.find("the secret key is not in the backup") != std::string::npos);
     // Restoring under a running server would pull the database from under it.
     CHECK(refused.exit_code == 1);
@@ -65,7 +65,7 @@ TEST_CASE("a backup taken while serving restores on a new data directory, and th
   const std::string new_config = config_for(dir, "new.yaml", new_data);
   auto restored = approdo("restore --config " + new_config + " " + backup);
   CHECK(restored.exit_code == 0);
-  CHECK(restored.output.find("restored " + backup + " into " + new_data + "/approdo.db (schema v4: ") !=
+  CHECK(restored.output.find("restored " + backup + " into " + new_data + "/approdo.db (schema v5: ") !=
         std::string::npos);
 
   testing::ServeProcess serve(new_config, dir.file("new.log"));
