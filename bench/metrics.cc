@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   long per_thread = argc > 1 ? std::atol(argv[1]) : 2'000'000;
   std::printf("ns per count, median of 7 rounds, %ld counts per thread (%u cores)\n\n", per_thread,
               std::thread::hardware_concurrency());
-  std::printf("| threads | bare atomic (baseline) | kept Counter& | of baseline | with({channel, lang}) | of baseline |\n");
+  std::printf("| threads | bare atomic (baseline) | kept Counter& | of baseline | with({channel, lang}) "
+              "| of baseline |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|\n");
   for (int threads : {1, 2, 4, 8}) {
     std::atomic<int64_t> bare{0};

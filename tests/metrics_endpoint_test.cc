@@ -56,7 +56,8 @@ class MetricsScene {
   const fs::path& content() const { return content_.path(); }
 
   void telegram_says(int64_t chat, const std::string& text) {
-    auto res = bot_->client().Post("/webhooks/telegram", {{"X-Telegram-Bot-Api-Secret-Token", testing::kTelegramSecret}},
+    auto res = bot_->client().Post("/webhooks/telegram",
+                                   {{"X-Telegram-Bot-Api-Secret-Token", testing::kTelegramSecret}},
                                    testing::telegram_update(chat, ++sent_, text), "application/json");
     REQUIRE(res);
     REQUIRE(res->status == 200);
@@ -64,8 +65,9 @@ class MetricsScene {
   }
   void whatsapp_says(int person, const std::string& text) {
     std::string body = testing::whatsapp_text(testing::phone_of(person), ++sent_, text);
-    auto res = bot_->client().Post("/webhooks/whatsapp", {{"X-Hub-Signature-256", whatsapp::signature(kAppSecret, body)}},
-                                   body, "application/json");
+    auto res = bot_->client().Post("/webhooks/whatsapp",
+                                   {{"X-Hub-Signature-256", whatsapp::signature(kAppSecret, body)}}, body,
+                                   "application/json");
     REQUIRE(res);
     REQUIRE(res->status == 200);
     bot_->app().workers().wait_idle();

@@ -41,11 +41,11 @@ void CounterFamily::render(PrometheusText& out) const {
 CounterFamily& Metrics::counter(std::string_view name, std::string_view help, std::vector<std::string> label_names) {
   std::lock_guard lock(mu_);
   auto it = families_.find(name);
-  if (it == families_.end())
-    it = families_.emplace(std::string(name),
-                           std::make_unique<CounterFamily>(std::string(name), std::string(help), std::move(label_names)))
-             .first;
-  else if (it->second->help() != help || it->second->label_names() != label_names)
+  if (it == families_.end()) {
+    auto family = std::make_unique<CounterFamily>(std::string(name), std::string(help), std::move(label_names));
+    return *families_.emplace(std::string(name), std::move(family)).first->second;
+  }
+  if (it->second->help() != help || it->second->label_names() != label_names)
     throw std::logic_error("metric " + std::string(name) + " asked for with different help or labels");
   return *it->second;
 }

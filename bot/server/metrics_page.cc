@@ -92,8 +92,8 @@ void outbox_gauges(PrometheusText& out, Store& store) {
     const char* status;
   };
   static constexpr Gauge kGauges[] = {
-      {"approdo_outbox_dead", "Replies that could not be delivered (dead letters, shown to caseworkers). All instances.",
-       "dead"},
+      {"approdo_outbox_dead",
+       "Replies that could not be delivered (dead letters, shown to caseworkers). All instances.", "dead"},
       {"approdo_outbox_held", "Replies held by a provider rule (WhatsApp 24-hour window). All instances.", "held"},
       {"approdo_outbox_pending", "Replies waiting to be sent. All instances.", "pending"},
   };
