@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
     store.add_user(u);
 
     ChannelSet channels = build_channels(config);
-    server::HttpServer http({config, store, app.knowledge(), app.workers(), app.replies(), channels.channels});
+    server::HttpServer http(
+        {config, store, app.knowledge(), app.workers(), app.replies(), channels.channels, app.metrics()});
     std::string error;
     int port = http.bind("127.0.0.1", 0, &error);
     std::thread server([&] { http.run(); });

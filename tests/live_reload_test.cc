@@ -7,23 +7,13 @@
 #include <fstream>
 #include <thread>
 
+#include "tests/content_edit.h"
 #include "tests/running_bot.h"
 
 namespace approdo {
 namespace {
 
 namespace fs = std::filesystem;
-
-void replace_in_file(const fs::path& p, const std::string& from, const std::string& to) {
-  std::ifstream in(p);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  auto pos = text.find(from);
-  REQUIRE(pos != std::string::npos);
-  text.replace(pos, from.size(), to);
-  std::ofstream(p) << text;
-  // Editors' saves come seconds apart; make sure the change is newer than the last scan even on coarse clocks.
-  fs::last_write_time(p, fs::file_time_type::clock::now() + std::chrono::seconds(1));
-}
 
 // Waits until the server's knowledge version satisfies `ok` (the watcher checks every 50 ms here).
 template <typename Pred>
@@ -57,11 +47,11 @@ TEST_CASE("an edit goes live; a broken edit is refused and reported; the fix goe
   };
   CHECK(ask().find("Emergency numbers\n") == 0);
 
-  replace_in_file(article, "title: Emergency numbers", "title: Emergency phone numbers");
+  testing::replace_in_file(article, "title: Emergency numbers", "title: Emergency phone numbers");
   REQUIRE_MESSAGE(eventually([&] { return kb.status().version == 2; }), "errors: " << kb.status().errors.size() << " ok " << kb.status().ok);
   CHECK(ask().find("Emergency phone numbers\n") == 0);
 
-  replace_in_file(article, "    title: Emergency phone numbers", "    tittle: Emergency phone numbers");
+  testing::replace_in_file(article, "    title: Emergency phone numbers", "    tittle: Emergency phone numbers");
   REQUIRE(eventually([&] { return !kb.status().ok; }));
   CHECK(kb.status().version == 2);
   CHECK(ask().find("Emergency phone numbers\n") == 0);  // still the last good version
@@ -72,7 +62,7 @@ TEST_CASE("an edit goes live; a broken edit is refused and reported; the fix goe
   auto health = nlohmann::json::parse(bot.client().Get("/healthz")->body);
   CHECK(health["knowledge_errors"].size() >= 1);
 
-  replace_in_file(article, "    tittle: Emergency phone numbers", "    title: Emergency numbers (fixed)");
+  testing::replace_in_file(article, "    tittle: Emergency phone numbers", "    title: Emergency numbers (fixed)");
   REQUIRE(eventually([&] { return kb.status().ok && kb.status().version == 3; }));
   CHECK(ask().find("Emergency numbers (fixed)\n") == 0);
 }

@@ -38,9 +38,10 @@ class RunningBot {
     if (!opened.app) throw std::runtime_error(opened.error);
     app_ = std::move(opened.app);
     channels_ = build_channels(config_);
-    start_senders(channels_, app_->store(), app_->replies(), policy);
+    start_senders(channels_, app_->store(), app_->replies(), app_->metrics(), policy);
     http_ = std::make_unique<server::HttpServer>(server::ServerParts{
-        config_, app_->store(), app_->knowledge(), app_->workers(), app_->replies(), channels_.channels});
+        config_, app_->store(), app_->knowledge(), app_->workers(), app_->replies(), channels_.channels,
+        app_->metrics()});
     std::string error;
     port_ = http_->bind("127.0.0.1", 0, &error);
     if (port_ < 0) throw std::runtime_error(error);

@@ -112,18 +112,27 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
     for (const auto& e : app->knowledge_->status().errors) out.error += "\n  " + e;
     return out;
   }
+  for (const char* result : {"ok", "refused"}) app->reloads().with({result});  // both read 0 from the start
   App* raw = app.get();
   app->workers_ = std::make_unique<dialogue::ConversationWorkers>(
       *app->store_, *app->knowledge_, *hours, std::max(1, config.dialogue_threads),
-      [raw](const std::string&, const std::string&) { raw->replies_.ring(); }, config.flood_per_minute);
+      [raw](const std::string&, const std::string&) { raw->replies_.ring(); }, app->metrics_,
+      config.flood_per_minute);
   app->workers_->start();
   app->watcher_ = std::thread([raw] { raw->watch_content(); });
   out.app = std::move(app);
   return out;
 }
 
+CounterFamily& App::reloads() {
+  return metrics_.counter("approdo_knowledge_reloads_total",
+                          "Reloads of the knowledge base after an edit: ok (swapped in) or refused (had errors).",
+                          {"result"});
+}
+
 bool App::reload_knowledge() {
   bool swapped = knowledge_->reload();
+  reloads().with({swapped ? "ok" : "refused"}).add();
   auto status = knowledge_->status();
   if (swapped) {
     std::fprintf(stderr, "knowledge: version %d loaded\n", status.version);

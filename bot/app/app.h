@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bot/app/config.h"
+#include "bot/core/metrics.h"
 #include "bot/dialogue/conversation_workers.h"
 #include "bot/kb/knowledge.h"
 #include "bot/store/keyring.h"
@@ -34,10 +35,11 @@ class App {
   KnowledgeHolder& knowledge() { return *knowledge_; }
   dialogue::ConversationWorkers& workers() { return *workers_; }
   OutboxSignal& replies() { return replies_; }
+  Metrics& metrics() { return metrics_; }  // this bot's counters, served on /metrics
   const Config& config() const { return config_; }
 
-  // Loads the knowledge base again (SIGHUP); logs the outcome. Returns whether it swapped. A watcher thread
-  // does the same by itself whenever a file under content/ or locales/ changes.
+  // Loads the knowledge base again (SIGHUP); logs and counts the outcome. Returns whether it swapped. A
+  // watcher thread does the same by itself whenever a file under content/ or locales/ changes.
   bool reload_knowledge();
   // Erases conversations inactive for `retention_days` (run by the watcher thread every hour). Returns the count.
   int apply_retention();
@@ -45,8 +47,10 @@ class App {
  private:
   explicit App(Config config) : config_(std::move(config)) {}
   void watch_content();
+  CounterFamily& reloads();
 
   Config config_;
+  Metrics metrics_;  // before the parts that count in it
   std::unique_ptr<Store> store_;
   std::unique_ptr<KnowledgeHolder> knowledge_;
   OutboxSignal replies_;

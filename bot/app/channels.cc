@@ -36,14 +36,15 @@ ChannelSet build_channels(const Config& config) {
   return set;
 }
 
-void start_senders(ChannelSet& set, Store& store, OutboxSignal& replies, delivery::RetryPolicy policy) {
+void start_senders(ChannelSet& set, Store& store, OutboxSignal& replies, Metrics& metrics,
+                   delivery::RetryPolicy policy) {
   for (auto& [name, channel] : set.channels) {
     delivery::RetryPolicy p = policy;
     if (name == "telegram") {  // https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
       p.per_address_interval_ms = 1000;
       p.max_per_second = 30;
     }
-    set.senders.push_back(std::make_unique<delivery::ChannelSender>(store, *channel, replies, p));
+    set.senders.push_back(std::make_unique<delivery::ChannelSender>(store, *channel, replies, metrics, p));
     set.senders.back()->start();
   }
 }

@@ -25,6 +25,7 @@ struct ChannelSet {
 ChannelSet build_channels(const Config& config);
 // Starts a sender for every channel of `set` (web chat replies are pulled by the page instead).
 // `policy` is the base retry policy; each channel adds its provider's rate limits to it.
-void start_senders(ChannelSet& set, Store& store, OutboxSignal& replies, delivery::RetryPolicy policy = {});
+void start_senders(ChannelSet& set, Store& store, OutboxSignal& replies, Metrics& metrics,
+                   delivery::RetryPolicy policy = {});
 
 }  // namespace approdo

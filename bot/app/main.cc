@@ -79,9 +79,10 @@ int run_serve(const Config& config) {
   App& app = *opened.app;
   ChannelSet channels = build_channels(config);
   for (const auto& line : channels.report) std::fprintf(stderr, "approdo: %s\n", line.c_str());
-  start_senders(channels, app.store(), app.replies());
+  start_senders(channels, app.store(), app.replies(), app.metrics());
 
-  server::HttpServer http({config, app.store(), app.knowledge(), app.workers(), app.replies(), channels.channels});
+  server::HttpServer http(
+      {config, app.store(), app.knowledge(), app.workers(), app.replies(), channels.channels, app.metrics()});
   std::string error;
   int port = http.bind(config.listen_host, config.listen_port, &error);
   if (port < 0) {

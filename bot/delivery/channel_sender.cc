@@ -7,8 +7,29 @@
 
 namespace approdo::delivery {
 
-ChannelSender::ChannelSender(Store& store, Channel& channel, OutboxSignal& replies, RetryPolicy policy)
-    : store_(store), channel_(channel), replies_(replies), policy_(policy) {}
+CounterFamily& sent_messages(Metrics& metrics) {
+  return metrics.counter("approdo_messages_sent_total",
+                         "Replies the provider accepted (web chat: the page took them), by channel and language.",
+                         {"channel", "lang"});
+}
+
+ChannelSender::ChannelSender(Store& store, Channel& channel, OutboxSignal& replies, Metrics& metrics,
+                             RetryPolicy policy)
+    : store_(store),
+      channel_(channel),
+      replies_(replies),
+      policy_(policy),
+      sent_(sent_messages(metrics)),
+      retries_(metrics
+                   .counter("approdo_outbox_retries_total",
+                            "Sends that failed for a while (timeout, 5xx, 429) and will be tried again, by channel.",
+                            {"channel"})
+                   .with({channel.name()})),
+      dead_(metrics
+                .counter("approdo_outbox_dead_letters_total",
+                         "Replies given up on (refused for good, too many attempts, no address), by channel.",
+                         {"channel"})
+                .with({channel.name()})) {}
 
 ChannelSender::~ChannelSender() { stop(); }
 
@@ -71,7 +92,7 @@ void ChannelSender::pace(const std::string& address) {
 void ChannelSender::deliver(const OutboxRow& row) {
   if (row.address.empty()) {  // the person erased their data, or the key changed: nobody to send to
     store_.mark_dead(row.id, "no address");
-    ++failed_;
+    dead_.add();
     return;
   }
   pace(row.address);
@@ -79,19 +100,19 @@ void ChannelSender::deliver(const OutboxRow& row) {
   switch (r.outcome) {
     case SendResult::Outcome::kSent:
       store_.mark_sent(row.id, r.provider_message_id);
-      ++sent_;
+      sent_.with({channel_.name(), or_unknown(row.msg.lang)}).add();
       return;
     case SendResult::Outcome::kHeld:
       store_.mark_held(row.id, r.error);
       return;
     case SendResult::Outcome::kPermanent:
       store_.mark_dead(row.id, r.error);
-      ++failed_;
+      dead_.add();
       return;
     case SendResult::Outcome::kRetry:
       if (row.attempts + 1 >= policy_.max_attempts) {
         store_.mark_dead(row.id, "gave up after " + std::to_string(row.attempts + 1) + " attempts: " + r.error);
-        ++failed_;
+        dead_.add();
         return;
       }
       int64_t backoff = std::min(policy_.max_backoff_ms, policy_.first_backoff_ms << std::min(row.attempts, 20));
@@ -99,6 +120,7 @@ void ChannelSender::deliver(const OutboxRow& row) {
       thread_local std::mt19937_64 rng(std::random_device{}());
       backoff += static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff / 4 + 1));
       store_.mark_retry(row.id, now_ms() + std::max(backoff, r.retry_after_ms), r.error);
+      retries_.add();
       return;
   }
 }

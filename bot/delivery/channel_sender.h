@@ -5,6 +5,9 @@
 // provider's rules forbid sending now (for a caseworker to see). Everything it needs survives a restart in the
 // store, so a crash loses nothing and sends nothing twice that the provider accepted.
 //
+// Counts in the bot's Metrics: replies the provider accepted (per channel and language), retries and dead
+// letters (per channel).
+//
 // Thread-safety: start()/stop() from the owner's thread; the work runs on the sender's own thread.
 #pragma once
 
@@ -15,6 +18,7 @@
 #include <thread>
 
 #include "bot/core/channel.h"
+#include "bot/core/metrics.h"
 #include "bot/store/outbox_signal.h"
 #include "bot/store/store.h"
 
@@ -28,16 +32,16 @@ struct RetryPolicy {
   int max_per_second = 0;               // across the channel (Telegram: 30); 0 = no limit
 };
 
+// The family of replies accepted by the provider, shared with the web chat (whose page pulls its replies).
+CounterFamily& sent_messages(Metrics& metrics);
+
 class ChannelSender {
  public:
-  ChannelSender(Store& store, Channel& channel, OutboxSignal& replies, RetryPolicy policy = {});
+  ChannelSender(Store& store, Channel& channel, OutboxSignal& replies, Metrics& metrics, RetryPolicy policy = {});
   ~ChannelSender();  // stops
 
   void start();
   void stop();
-
-  int64_t sent() const { return sent_.load(); }
-  int64_t failed() const { return failed_.load(); }
 
  private:
   void run();
@@ -53,7 +57,8 @@ class ChannelSender {
   OutboxSignal& replies_;
   const RetryPolicy policy_;
   std::atomic<bool> stopping_{false};
-  std::atomic<int64_t> sent_{0}, failed_{0};
+  CounterFamily& sent_;  // by channel and language
+  Counter &retries_, &dead_;
   std::thread thread_;
 };
 

@@ -10,12 +10,29 @@
 namespace approdo::dialogue {
 
 ConversationWorkers::ConversationWorkers(Store& store, const KnowledgeHolder& knowledge, handoff::OpeningHours hours,
-                                         int threads, RepliesSaved on_saved, int flood_per_minute)
+                                         int threads, RepliesSaved on_saved, Metrics& metrics, int flood_per_minute)
     : store_(store),
       knowledge_(knowledge),
       hours_(std::move(hours)),
       on_saved_(std::move(on_saved)),
-      flood_per_minute_(flood_per_minute) {
+      flood_per_minute_(flood_per_minute),
+      turns_(metrics.counter("approdo_turns_total", "Messages the dialogue has handled.").with({})),
+      failures_(metrics.counter("approdo_turn_failures_total", "Dialogue turns that failed and will be retried.")
+                    .with({})),
+      flooded_(metrics
+                   .counter("approdo_flooded_total",
+                            "Messages read but not answered: one sender over flood_per_minute.")
+                   .with({})),
+      received_(metrics.counter("approdo_messages_received_total",
+                                "Messages the dialogue handled, by channel and the conversation's language "
+                                "(unknown: not known yet).",
+                                {"channel", "lang"})),
+      matches_(metrics.counter("approdo_match_outcomes_total",
+                               "Free-text questions by language and outcome: confident (answered), close_call "
+                               "(did you mean), no_match, small_talk.",
+                               {"lang", "outcome"})),
+      urgent_(metrics.counter("approdo_triage_urgent_total",
+                              "Urgent tickets opened by safety triage, by category.", {"category"})) {
   for (int i = 0; i < std::max(1, threads); ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
@@ -53,9 +70,6 @@ void ConversationWorkers::stop() {
   for (auto& s : shards_)
     if (s->thread.joinable()) s->thread.join();
 }
-
-int64_t ConversationWorkers::turns_processed() const { return turns_.load(); }
-int64_t ConversationWorkers::turn_failures() const { return failures_.load(); }
 
 namespace {
 
@@ -131,6 +145,7 @@ void ConversationWorkers::run(Shard& shard) {
       shard.busy = true;
     }
     std::vector<TurnCommit> turns;
+    std::vector<TurnFigures> figures;  // one per turn
     std::vector<std::string> failed;  // tried again in a second: their messages stay unprocessed in the store
     HeldConversations held(store_);
     for (const auto& key : keys) {
@@ -139,22 +154,22 @@ void ConversationWorkers::run(Shard& shard) {
       try {
         if (!store_.hold_conversation(key)) continue;
         held.keys.push_back(key);
-        decide(key, turns);
+        decide(key, turns, figures);
       } catch (const std::exception& e) {
-        ++failures_;
+        failures_.add();
         failed.push_back(key);
         std::fprintf(stderr, "dialogue: conversation %.12s failed (retried in 1 s): %s\n", key.c_str(), e.what());
       }
     }
     try {
       store_.commit_turns(turns);
-      turns_ += static_cast<int64_t>(turns.size());
+      count(figures);
       if (on_saved_)
         for (const auto& t : turns)
           if (!t.replies.empty()) on_saved_(t.channel, t.conv_key);
     } catch (const std::exception& e) {
       // Nothing of the round was saved (one transaction): every conversation of it is tried again shortly.
-      failures_ += static_cast<int64_t>(keys.size() - failed.size());
+      failures_.add(static_cast<int64_t>(keys.size() - failed.size()));
       failed = keys;
       std::fprintf(stderr, "dialogue: %zu turns not saved (retried in 1 s): %s\n", turns.size(), e.what());
     }
@@ -177,7 +192,18 @@ bool ConversationWorkers::flooding(const StoredInbound& in, const Knowledge& kb)
   return !kb.triage->assess(in.msg.text).urgent;  // a person in danger is always answered
 }
 
-void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCommit>& turns) {
+void ConversationWorkers::count(const std::vector<TurnFigures>& figures) {
+  for (const auto& f : figures) {
+    turns_.add();
+    received_.with({f.channel, or_unknown(f.lang)}).add();
+    if (f.flooded) flooded_.add();
+    if (!f.decision.match.empty()) matches_.with({or_unknown(f.lang), f.decision.match}).add();
+    if (!f.decision.triage.empty()) urgent_.with({f.decision.triage}).add();
+  }
+}
+
+void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCommit>& turns,
+                                 std::vector<TurnFigures>& figures) {
   // Read once; each turn then starts from what the previous one will have saved.
   auto conv = store_.load_conversation(conv_key);
   bool has_open_ticket = store_.has_open_ticket(conv_key);
@@ -193,13 +219,14 @@ void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCo
       skip.lang = conv->lang;
       skip.status = conv->status;
       skip.forget_text = true;
+      figures.push_back({skip.channel, skip.lang, true, {}});
       turns.push_back(std::move(skip));
-      ++flooded_;
       continue;
     }
     ConversationState state = conv ? state_from_json(conv->state_json) : ConversationState{};
     std::string status = conv ? conv->status : "";
     TurnCommit commit;
+    Turn::Decision decision;
     commit.conv_key = conv_key;
     commit.channel = in.msg.channel;
     commit.processed_ids = {in.id};
@@ -223,6 +250,7 @@ void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCo
       commit.article_views = std::move(turn.article_views);
       commit.feedback = std::move(turn.feedback);
       commit.erase = turn.erase;
+      decision = std::move(turn.decision);
     }
     if (commit.erase) {
       conv.reset();  // erased: the next message starts a new conversation, its ticket detached
@@ -236,6 +264,7 @@ void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCo
       has_open_ticket = true;
       ++waiting_tickets;
     }
+    figures.push_back({commit.channel, commit.lang, false, std::move(decision)});
     turns.push_back(std::move(commit));
   }
 }

@@ -15,6 +15,10 @@
 // as read without an answer and without keeping their text — unless they are urgent (safety triage still
 // runs). One sender can fill neither the outbox nor the caseworker queue (one open ticket per conversation).
 //
+// Counts (in the bot's Metrics, once a round is saved, so a retried round counts once): messages received
+// per channel and language, match outcomes per language, urgent tickets per triage category, turns, failed
+// turns, flooded messages.
+//
 // Thread-safety: submit() from any thread (the HTTP pool calls it after recording a webhook).
 #pragma once
 
@@ -30,6 +34,8 @@
 #include <thread>
 #include <vector>
 
+#include "bot/core/metrics.h"
+#include "bot/dialogue/dialogue.h"
 #include "bot/handoff/opening_hours.h"
 #include "bot/kb/knowledge.h"
 #include "bot/store/store.h"
@@ -42,7 +48,7 @@ class ConversationWorkers {
   using RepliesSaved = std::function<void(const std::string& channel, const std::string& conv_key)>;
 
   ConversationWorkers(Store& store, const KnowledgeHolder& knowledge, handoff::OpeningHours hours, int threads,
-                      RepliesSaved on_saved, int flood_per_minute = 0);  // 0: no flood limit
+                      RepliesSaved on_saved, Metrics& metrics, int flood_per_minute = 0);  // 0: no flood limit
   ~ConversationWorkers();  // stops (finishing the message in hand)
 
   // Starts the threads and queues every conversation that has unprocessed messages.
@@ -52,9 +58,8 @@ class ConversationWorkers {
   void wait_idle();
   void stop();
 
-  int64_t turns_processed() const;
-  int64_t turn_failures() const;
-  int64_t flooded() const { return flooded_.load(); }  // messages left unanswered by the flood limit
+  int64_t turns_processed() const { return turns_.value(); }
+  int64_t flooded() const { return flooded_.value(); }  // messages left unanswered by the flood limit
 
  private:
   struct Shard {
@@ -66,10 +71,18 @@ class ConversationWorkers {
     bool busy = false;
     std::thread thread;
   };
+  // What one turn adds to the counters once its round is saved.
+  struct TurnFigures {
+    std::string channel, lang;
+    bool flooded = false;
+    Turn::Decision decision;
+  };
   void run(Shard& shard);
-  // Decides the turns for a conversation's unprocessed messages, in order, appending them to `turns`.
-  void decide(const std::string& conv_key, std::vector<TurnCommit>& turns);
+  // Decides the turns for a conversation's unprocessed messages, in order, appending them to `turns` and
+  // what to count for each to `figures`.
+  void decide(const std::string& conv_key, std::vector<TurnCommit>& turns, std::vector<TurnFigures>& figures);
   bool flooding(const StoredInbound& in, const Knowledge& kb);
+  void count(const std::vector<TurnFigures>& figures);
 
   Store& store_;
   const KnowledgeHolder& knowledge_;
@@ -80,7 +93,8 @@ class ConversationWorkers {
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
   std::atomic<bool> stopping_{false};  // set under each shard's lock in turn, read by every shard
-  std::atomic<int64_t> turns_{0}, failures_{0}, flooded_{0};
+  Counter &turns_, &failures_, &flooded_;
+  CounterFamily &received_, &matches_, &urgent_;
 };
 
 }  // namespace approdo::dialogue

@@ -219,6 +219,7 @@ class TurnBuilder {
     if (!desk_.open_now) closing += "\n" + t("handoff_closed_hours", {{"hours", t("opening_hours")}});
     say(closing, "locale:urgent_ticket");
     turn_.ticket = TicketRequest{"urgent", "urgent", lang_or_default(), "", triage.category, summary};
+    turn_.decision.triage = triage.category;
     turn_.status = "handoff";
     turn_.state.choices.clear();
   }
@@ -227,7 +228,10 @@ class TurnBuilder {
   void question(const std::string& text) {
     MatchResult r = kb_.matcher->match(text, lang_or_default());
     const bool confident = r.outcome == MatchResult::Outcome::kConfident;
+    turn_.decision.match =
+        confident ? "confident" : r.outcome == MatchResult::Outcome::kCloseCall ? "close_call" : "no_match";
     if (SmallTalk talk = kb_.locales->small_talk(text::fold(text), confident); talk != SmallTalk::kNone) {
+      turn_.decision.match = "small_talk";
       say_key(talk == SmallTalk::kThanks ? "small_talk_thanks" : talk == SmallTalk::kBye ? "small_talk_bye"
                                                                                          : "small_talk_hello");
       return;
@@ -533,6 +537,7 @@ Turn respond(const Knowledge& kb, ConversationState state, const std::string& st
       if (r.outcome == MatchResult::Outcome::kConfident &&
           kb.locales->small_talk(folded, true) == SmallTalk::kNone) {  // "hi" is a greeting, not a question
         b.say_key("welcome_short");
+        b.turn().decision.match = "confident";
         b.answer(r.article);
         return b.finish();
       }

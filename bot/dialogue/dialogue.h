@@ -43,6 +43,11 @@ struct Turn {
   std::vector<std::string> article_views;
   std::vector<ArticleFeedback> feedback;
   bool erase = false;
+  // What was decided, for /metrics (counted by ConversationWorkers once the turn is saved).
+  struct Decision {
+    std::string match;   // a free-text question: "confident", "close_call", "no_match", "small_talk"; else ""
+    std::string triage;  // safety triage opened an urgent ticket: its category ("violence"...); else ""
+  } decision;
 };
 
 // The longest message text the engine reads (bytes); longer text is cut and the person is told.

@@ -6,12 +6,13 @@
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "adapters/webchat/webchat.h"
 #include "bot/core/untrusted_json.h"
+#include "bot/delivery/channel_sender.h"
 #include "bot/text/utf8.h"
 #include "bot/server/console_api.h"
+#include "bot/server/metrics_page.h"
 
 namespace approdo::server {
 namespace {
@@ -44,7 +45,21 @@ HttpRequest to_request(const httplib::Request& req) {
 
 }  // namespace
 
-HttpServer::HttpServer(ServerParts parts) : parts_(parts), http_(std::make_unique<httplib::Server>()) {
+HttpServer::HttpServer(ServerParts parts)
+    : parts_(parts),
+      http_(std::make_unique<httplib::Server>()),
+      recorded_(parts_.metrics.counter("approdo_inbound_recorded_total",
+                                       "Messages recorded from webhooks and the web chat.")
+                    .with({})),
+      duplicates_(parts_.metrics.counter("approdo_inbound_duplicates_total", "Provider retries recognised and skipped.")
+                      .with({})),
+      refused_(parts_.metrics.counter("approdo_requests_refused_total",
+                                      "Requests refused (bad signature, malformed body).")
+                   .with({})),
+      record_failures_(parts_.metrics.counter("approdo_record_failures_total",
+                                              "Webhooks answered 503 because the store failed.")
+                           .with({})),
+      webchat_sent_(delivery::sent_messages(parts_.metrics)) {
   int threads = std::max(2, parts_.config.http_threads);
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_tcp_nodelay(true);
@@ -98,7 +113,8 @@ void HttpServer::add_routes() {
   });
 
   svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_text(), "text/plain; version=0.0.4");
+    res.set_content(metrics_page(parts_.metrics, parts_.store, parts_.knowledge.status(), now_ms()),
+                    "text/plain; version=0.0.4");
   });
 
   // Webhooks: the adapter verifies and parses; we record before answering, so a 200 means "kept".
@@ -109,7 +125,7 @@ void HttpServer::add_routes() {
     if (it == parts_.channels.end()) return json_error(res, 404, "channel '" + name + "' is not configured");
     WebhookResult result = it->second->handle(to_request(req));
     if (result.status >= 400) {
-      ++refused_;
+      refused_.add();
       std::fprintf(stderr, "webhook %s: refused (%d): %s\n", name.c_str(), result.status, result.error.c_str());
     }
     if (!result.messages.empty()) {
@@ -117,12 +133,12 @@ void HttpServer::add_routes() {
       try {
         recorded = parts_.store.record_inbound(result.messages);
       } catch (const std::exception& e) {
-        ++record_failures_;
+        record_failures_.add();
         std::fprintf(stderr, "webhook %s: not recorded: %s\n", name.c_str(), e.what());
         return json_error(res, 503, "temporarily unavailable, try again");
       }
-      recorded_ += recorded.inserted;
-      duplicates_ += recorded.duplicates;
+      recorded_.add(recorded.inserted);
+      duplicates_.add(recorded.duplicates);
       for (const auto& key : recorded.conv_keys) parts_.workers.submit(key);
     }
     res.status = result.status;
@@ -145,12 +161,12 @@ void HttpServer::add_routes() {
     if (req.body.size() > kMaxOtherBodyBytes) return json_error(res, 413, "body too large");
     auto parsed = webchat::parse_post(req.body);
     if (!parsed.error.empty()) {
-      ++refused_;
+      refused_.add();
       return json_error(res, 400, parsed.error);
     }
     RecordResult recorded = parts_.store.record_inbound({parsed.message});  // throws → 503
-    recorded_ += recorded.inserted;
-    duplicates_ += recorded.duplicates;
+    recorded_.add(recorded.inserted);
+    duplicates_.add(recorded.duplicates);
     for (const auto& key : recorded.conv_keys) parts_.workers.submit(key);
     res.status = 202;
     res.set_content(R"({"ok":true})", "application/json");
@@ -182,56 +198,11 @@ void HttpServer::add_routes() {
       parts_.replies.wait_after(seen, wait);
     }
     --long_polls_;
+    for (const auto& row : rows)  // the page took them: as a provider accepting a reply
+      webchat_sent_.with({"webchat", or_unknown(row.msg.lang)}).add();
     res.set_header("Cache-Control", "no-store");
     res.set_content(webchat::render_poll(rows), "application/json");
   });
-}
-
-std::string HttpServer::metrics_text() {
-  std::ostringstream m;
-  auto status = parts_.knowledge.status();
-  auto metric = [&](const char* name, const char* help, const char* type, auto value) {
-    m << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << value
-      << '\n';
-  };
-  metric("approdo_inbound_recorded_total", "Messages recorded from webhooks and the web chat.", "counter",
-         recorded_.load());
-  metric("approdo_inbound_duplicates_total", "Provider retries recognised and skipped.", "counter",
-         duplicates_.load());
-  metric("approdo_requests_refused_total", "Requests refused (bad signature, malformed body).", "counter",
-         refused_.load());
-  metric("approdo_record_failures_total", "Webhooks answered 503 because the store failed.", "counter",
-         record_failures_.load());
-  metric("approdo_turns_total", "Messages the dialogue has handled.", "counter", parts_.workers.turns_processed());
-  metric("approdo_turn_failures_total", "Dialogue turns that failed and will be retried.", "counter",
-         parts_.workers.turn_failures());
-  metric("approdo_flooded_total", "Messages read but not answered: one sender over flood_per_minute.", "counter",
-         parts_.workers.flooded());
-  metric("approdo_knowledge_version", "Version of the knowledge base in use.", "gauge", status.version);
-  metric("approdo_knowledge_reload_ok", "1 when the last reload of the knowledge base succeeded.", "gauge",
-         status.ok ? 1 : 0);
-  metric("approdo_knowledge_errors", "Errors of the last refused knowledge base edit (0 when it loaded).", "gauge",
-         status.ok ? 0 : status.errors.size());
-  metric("approdo_tickets_waiting", "Tickets waiting for a caseworker.", "gauge", parts_.store.waiting_tickets());
-  metric("approdo_outbox_dead", "Replies that could not be delivered (dead letters, shown to caseworkers).", "gauge",
-         parts_.store.outbox_with_status("dead"));
-  metric("approdo_outbox_held", "Replies held by a provider rule (WhatsApp 24-hour window).", "gauge",
-         parts_.store.outbox_with_status("held"));
-  metric("approdo_outbox_pending", "Replies waiting to be sent.", "gauge", parts_.store.outbox_with_status("pending"));
-  if (!status.ok) {
-    // Each error of the refused edit as a label, so a dashboard shows editors what to fix.
-    m << "# HELP approdo_knowledge_error One error of the last refused knowledge base edit.\n"
-      << "# TYPE approdo_knowledge_error gauge\n";
-    for (const auto& e : status.errors) {
-      std::string label;
-      for (char c : e) {
-        if (c == '"' || c == '\\') label += '\\';
-        label += c == '\n' ? ' ' : c;
-      }
-      m << "approdo_knowledge_error{problem=\"" << label << "\"} 1\n";
-    }
-  }
-  return m.str();
 }
 
 }  // namespace approdo::server

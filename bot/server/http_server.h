@@ -13,6 +13,7 @@
 
 #include "bot/app/config.h"
 #include "bot/core/channel.h"
+#include "bot/core/metrics.h"
 #include "bot/dialogue/conversation_workers.h"
 #include "bot/kb/knowledge.h"
 #include "bot/store/outbox_signal.h"
@@ -33,6 +34,7 @@ struct ServerParts {
   dialogue::ConversationWorkers& workers;
   OutboxSignal& replies;
   const std::map<std::string, std::unique_ptr<Channel>>& channels;  // configured channels, by name
+  Metrics& metrics;  // the bot's counters: /metrics serves them, with gauges read from the store
 };
 
 class HttpServer {
@@ -47,13 +49,13 @@ class HttpServer {
 
  private:
   void add_routes();
-  std::string metrics_text();
 
   ServerParts parts_;
   std::unique_ptr<httplib::Server> http_;
   std::unique_ptr<ConsoleApi> console_;
   std::atomic<int> long_polls_{0};
-  std::atomic<int64_t> recorded_{0}, duplicates_{0}, refused_{0}, record_failures_{0};
+  Counter &recorded_, &duplicates_, &refused_, &record_failures_;
+  CounterFamily& webchat_sent_;
 };
 
 }  // namespace approdo::server
