@@ -7,12 +7,16 @@
 #include <filesystem>
 #include <thread>
 
+#include "bot/store/sqlite_store.h"
 #include "tests/approdo_binary.h"
 #include "tests/running_bot.h"
 #include "tests/test_support.h"
 
 namespace approdo {
 namespace {
+
+// The schema this build writes, as the commands name it ("schema v5").
+const std::string kSchema = "schema v" + std::to_string(SqliteStore::schema_version());
 
 testing::Run approdo(const std::string& args) { return testing::run_approdo(args); }
 
@@ -51,7 +55,7 @@ TEST_CASE("a backup taken while serving restores on a new data directory, and th
     stop = true;
     others.join();
     CHECK(b.exit_code == 0);
-    CHECK(b.output.find("backup written to " + backup + " (schema v4: ") != std::string::npos);
+    CHECK(b.output.find("backup written to " + backup + " (" + kSchema + ": ") != std::string::npos);
     CHECK(b.output.find("the secret key is not in the backup") != std::string::npos);
     // Restoring under a running server would pull the database from under it.
     CHECK(refused.exit_code == 1);
@@ -65,7 +69,7 @@ TEST_CASE("a backup taken while serving restores on a new data directory, and th
   const std::string new_config = config_for(dir, "new.yaml", new_data);
   auto restored = approdo("restore --config " + new_config + " " + backup);
   CHECK(restored.exit_code == 0);
-  CHECK(restored.output.find("restored " + backup + " into " + new_data + "/approdo.db (schema v4: ") !=
+  CHECK(restored.output.find("restored " + backup + " into " + new_data + "/approdo.db (" + kSchema + ": ") !=
         std::string::npos);
 
   testing::ServeProcess serve(new_config, dir.file("new.log"));
