@@ -1,8 +1,8 @@
 // "Did this help?" through the whole pipeline, one channel at a time: a person's first message is a clear
 // question, the bot answers with the "did this help?" entries rendered the channel's way (Telegram inline
-// keyboard, WhatsApp reply buttons or list, numbered SMS lines), the person taps or types the answer as the
-// provider delivers it, and the count lands in the real SQLite file — for the right article, in the person's
-// language — once, however often they tap.
+// keyboard, WhatsApp reply buttons or list, numbered SMS lines, web chat buttons), the person taps or types
+// the answer as the provider delivers it, and the count lands in the real SQLite file — for the right
+// article, in the person's language — once, however often they tap.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -224,6 +224,24 @@ TEST_CASE("feedback by SMS: the number of a numbered line") {
   CHECK(usage(bot, "tax-code", "uk") == std::vector<int64_t>{1, 1, 0});
   text(number);  // the number again: no longer in the list, not counted
   CHECK(usage(bot, "tax-code", "uk") == std::vector<int64_t>{1, 1, 0});
+}
+
+TEST_CASE("feedback in the web chat: a button, in Arabic") {
+  testing::RunningBot bot;
+  const Knowledge& kb = *bot.app().knowledge().current();
+  testing::WebChatUser user(bot, "feedbacc0feedbacc0feedbacc0feedbacc0");
+  REQUIRE(user.send(first_question(kb, "school-education", "ar")) == 202);
+  auto answer = user.replies(2);
+  REQUIRE(answer.size() == 2);
+  const json& no = answer[1]["choices"].back();
+  CHECK(no["id"] == "feedback:no:school-education");
+  CHECK(no["label"] == sent_text(kb, "ar", "feedback_no"));
+
+  REQUIRE(user.send(no["id"], "choice") == 202);
+  auto sorry = user.replies();
+  REQUIRE(sorry.size() == 1);
+  CHECK(sorry[0]["text"] == sent_text(kb, "ar", "feedback_sorry"));
+  CHECK(usage(bot, "school-education", "ar") == std::vector<int64_t>{1, 0, 1});
 }
 
 }  // namespace
