@@ -60,6 +60,14 @@ TEST_CASE("console access: every endpoint with every role, including refusals") 
       {"POST", "/api/v1/tokens/999999/revoke", json::object(), 401, 403, 403, 404},
       {"GET", "/api/v1/audit", nullptr, 401, 403, 403, 200},
       {"GET", "/api/v1/stats", nullptr, 401, 200, 403, 200},
+      {"GET", "/api/v1/reports/gaps", nullptr, 401, 200, 403, 200},
+      {"GET", "/api/v1/reports/articles.csv?since=2w", nullptr, 401, 200, 403, 200},
+      {"GET", "/api/v1/reports/cases?since=12w", nullptr, 401, 200, 200, 200},
+      {"GET", "/api/v1/reports/cases.csv", nullptr, 401, 200, 200, 200},
+      {"GET", "/api/v1/reports/cases?since=yesterday", nullptr, 401, 400, 400, 400},
+      {"GET", "/api/v1/reports/charts/gaps-by-language.svg", nullptr, 401, 200, 403, 200},
+      {"GET", "/api/v1/reports/charts/cases-by-month.svg", nullptr, 401, 200, 200, 200},
+      {"GET", "/api/v1/reports/charts/no-such-chart.svg", nullptr, 401, 404, 404, 404},
   };
   for (const auto& r : rows) {
     CAPTURE(r.method);

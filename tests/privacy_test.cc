@@ -260,7 +260,7 @@ TEST_CASE("key rotation: approdo admin rotate-key re-keys the database; an inter
 
   // A wrong key is refused at start instead of serving a database nothing can be read from.
   write_key(old_key);
-  CHECK(!bot.start());
+  CHECK(!bot.start(testing::ServedBinary::Expect::kRefusal));
   CHECK(bot.log().find("is not the key database") != std::string::npos);
 }
 

@@ -32,8 +32,10 @@ class ServedBinary {
     if (pid_ > 0) kill_hard();
   }
 
-  // Starts the server and waits (up to 20 s) until it serves; returns false when it did not come up.
-  bool start() {
+  // Starts the server and waits (up to 20 s) until it serves; returns false when it did not come up, and
+  // then prints what it logged unless the caller expects the refusal.
+  enum class Expect { kServing, kRefusal };
+  bool start(Expect expect = Expect::kServing) {
     std::size_t from = log().size();
     pid_ = fork();
     if (pid_ == 0) {
@@ -53,7 +55,7 @@ class ServedBinary {
       if (waitpid(pid_, nullptr, WNOHANG) == pid_) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    MESSAGE("approdo serve did not start:\n" << log().substr(from));
+    if (expect == Expect::kServing) MESSAGE("approdo serve did not start:\n" << log().substr(from));
     pid_ = -1;
     return false;
   }

@@ -21,7 +21,8 @@ const char* role_name(Role role) {
 bool allows(Role role, Permission permission) {
   switch (permission) {
     case Permission::kWorkTickets: return role == Role::kCaseworker || role == Role::kAdmin;
-    case Permission::kReadCanned: return true;
+    case Permission::kReadCanned:
+    case Permission::kReadCaseReports: return true;
     case Permission::kReadStats: return role == Role::kEditor || role == Role::kAdmin;
     case Permission::kManageUsers:
     case Permission::kReadAudit: return role == Role::kAdmin;

@@ -19,8 +19,10 @@ TEST_CASE("roles: what each may do") {
   CHECK(allows(Role::kEditor, Permission::kReadStats));
   CHECK(allows(Role::kEditor, Permission::kReadCanned));
   for (auto p : {Permission::kWorkTickets, Permission::kReadCanned, Permission::kReadStats, Permission::kManageUsers,
-                 Permission::kReadAudit})
+                 Permission::kReadAudit, Permission::kReadCaseReports})
     CHECK(allows(Role::kAdmin, p));
+  // The case report is anonymous counts: the whole help desk reads it.
+  for (Role r : {Role::kCaseworker, Role::kEditor}) CHECK(allows(r, Permission::kReadCaseReports));
 }
 
 }  // namespace approdo::access

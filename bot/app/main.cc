@@ -1,5 +1,5 @@
 // approdo: the command line. Subcommands: serve, chat, lint, match, kb dump/status, backup, restore,
-// telegram set-webhook, admin erase/export/rotate-key, users. See README.md.
+// telegram set-webhook, admin erase/export/rotate-key, users, report. See README.md.
 // Exit codes: 0 ok, 1 the checked thing has problems (lint), 2 bad usage or configuration, 3 start-up failed.
 #include <CLI/CLI.hpp>
 #include <signal.h>
@@ -16,6 +16,7 @@
 #include "bot/app/channels.h"
 #include "bot/app/config.h"
 #include "bot/app/open_store.h"
+#include "bot/app/report_command.h"
 #include "bot/app/users_command.h"
 #include "bot/core/language.h"
 #include "bot/delivery/plain_text.h"
@@ -336,39 +337,6 @@ int run_telegram_set_webhook(const Config& config) {
   return 0;
 }
 
-// The database and keys of `config` for an operator's command, or nullopt (the problem printed). Never creates
-// a key: without one there is no data to look up.
-struct AdminStore {
-  Keyring keys;
-  std::string key_source;
-  std::unique_ptr<Store> store;
-};
-std::optional<AdminStore> open_for_admin(const Config& config) {
-  auto env = process_environment();
-  std::filesystem::path key_file = std::filesystem::path(config.data_dir) / "approdo.key";
-  const std::string db_name = store_name(config);
-  if (!env.count("APPRODO_SECRET_KEY") && !std::filesystem::exists(key_file)) {
-    std::fprintf(stderr, "approdo: no secret key (APPRODO_SECRET_KEY or %s): no data to look up\n",
-                 key_file.c_str());
-    return std::nullopt;
-  }
-  auto keys = Keyring::load_or_create(config.data_dir, env);
-  if (!keys.keyring) {
-    std::fprintf(stderr, "approdo: %s\n", keys.error.c_str());
-    return std::nullopt;
-  }
-  if (!store_exists(config)) {
-    std::fprintf(stderr, "approdo: no %s\n", db_name.c_str());
-    return std::nullopt;
-  }
-  AdminStore a{*keys.keyring, keys.source, open_store(config, *keys.keyring)};
-  if (!a.store->key_matches()) {
-    std::fprintf(stderr, "approdo: the key from %s is not the key of %s\n", keys.source.c_str(), db_name.c_str());
-    return std::nullopt;
-  }
-  return a;
-}
-
 // An operator's access to one person's data, found by channel and address (HMACed with the server key, as
 // the conversation key is): `erase` deletes everything about them, `export` prints it as JSON (an access
 // request). Safe while `approdo serve` runs: the database takes one writer at a time.
@@ -489,6 +457,9 @@ int main(int argc, char** argv) {
   auto* users = cli.add_subcommand("users", "console users: add, list, disable, enable, passwd");
   add_paths(users, true);
   UsersCommand users_command(*users);
+  auto* report = cli.add_subcommand("report", "reports: gaps, articles, cases (anonymous counts)");
+  add_paths(report, true);
+  ReportCommand report_command(*report);
 
   try {
     cli.parse(argc, argv);
@@ -511,5 +482,6 @@ int main(int argc, char** argv) {
     return run_admin(*config, admin_erase->parsed(), admin_channel, admin_address);
   if (rotate->parsed()) return run_rotate_key(*config);
   if (users_command.parsed()) return users_command.run(*config);
+  if (report_command.parsed()) return report_command.run(*config);
   return 2;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bot/app/config.h"
@@ -19,5 +20,14 @@ std::string store_name(const Config& config);
 
 // Whether the store may hold data already: the SQLite file exists (PostgreSQL: it is asked when opened).
 bool store_exists(const Config& config);
+
+// The database and keys of `config` for an operator's command (admin, rotate-key, report), or nullopt with
+// the problem printed on stderr. Never creates a key: without one there is no data to look up.
+struct AdminStore {
+  Keyring keys;
+  std::string key_source;
+  std::unique_ptr<Store> store;
+};
+std::optional<AdminStore> open_for_admin(const Config& config);
 
 }  // namespace approdo

@@ -1,5 +1,8 @@
 #include "bot/dialogue/dialogue.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -393,20 +396,39 @@ void run_choice(TurnBuilder& b, const std::string& id, const std::string& summar
 }  // namespace
 
 std::string anonymise_question(const std::string& text) {
+  // Any decimal digit: people type ages and phone numbers in Persian (۱۶), Arabic-Indic (١٦) or fullwidth
+  // digits as often as in ASCII ones.
+  auto digit_at = [&](std::size_t i, std::size_t* next) {
+    int32_t i32 = static_cast<int32_t>(i);
+    UChar32 c;
+    U8_NEXT(reinterpret_cast<const uint8_t*>(text.data()), i32, static_cast<int32_t>(text.size()), c);
+    *next = static_cast<std::size_t>(i32);
+    return c >= 0 && u_isdigit(c);
+  };
   std::string out;
   out.reserve(text.size());
+  std::size_t next = 0;
   for (std::size_t i = 0; i < text.size();) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (std::isdigit(c)) {
-      while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == ' ' ||
-                                 text[i] == '-' || text[i] == '.' || text[i] == '/' || text[i] == '+')) {
-        if (i + 1 < text.size() && text[i] == ' ' && !std::isdigit(static_cast<unsigned char>(text[i + 1]))) break;
-        ++i;
+    if (digit_at(i, &next)) {
+      // A run of digits and the separators inside numbers ("333 123 4567", "16/04/2010", "+39-333").
+      while (i < text.size()) {
+        if (digit_at(i, &next)) {
+          i = next;
+          continue;
+        }
+        char c = text[i];
+        std::size_t after = 0;
+        if ((c == ' ' || c == '-' || c == '.' || c == '/' || c == '+') && i + 1 < text.size() &&
+            digit_at(i + 1, &after)) {
+          ++i;
+          continue;
+        }
+        break;
       }
       out += "#";
       continue;
     }
-    if (c == '@') {
+    if (text[i] == '@') {
       // Drop the word around an '@': e-mail addresses and @usernames.
       while (!out.empty() && out.back() != ' ') out.pop_back();
       while (i < text.size() && text[i] != ' ') ++i;

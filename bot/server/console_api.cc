@@ -12,6 +12,8 @@
 #include "bot/core/untrusted_json.h"
 #include "bot/dialogue/dialogue.h"
 #include "bot/handoff/case_outcome.h"
+#include "bot/report/build_report.h"
+#include "bot/report/svg_chart.h"
 #include "bot/server/console_assets.h"
 #include "bot/text/bidi.h"
 #include "bot/text/utf8.h"
@@ -170,6 +172,7 @@ void ConsoleApi::add_routes(httplib::Server& svr) {
   add_session_routes(svr);
   add_ticket_routes(svr);
   add_admin_routes(svr);
+  add_report_routes(svr);
   add_event_stream(svr);
   add_console_files(svr);
 }
@@ -229,6 +232,7 @@ void ConsoleApi::add_session_routes(httplib::Server& svr) {
     auto session = parts_.store.session(access::token_digest(cookie_value(req, kSessionCookie)), now_ms());
     json perms = json::array();
     for (auto [p, name] : {std::pair{Permission::kWorkTickets, "work_tickets"}, {Permission::kReadStats, "read_stats"},
+                           {Permission::kReadCaseReports, "read_case_reports"},
                            {Permission::kManageUsers, "manage_users"}, {Permission::kReadAudit, "read_audit"}})
       if (access::allows(caller->role, p)) perms.push_back(name);
     answer(res, 200,
@@ -556,6 +560,74 @@ void ConsoleApi::add_admin_routes(httplib::Server& svr) {
     for (const auto& [k, v] : s.outcomes) outcomes[k] = v;
     for (const auto& [k, v] : s.referrals) referrals[k] = v;
     answer(res, 200, {{"closed", s.closed}, {"outcomes", outcomes}, {"referrals", referrals}});
+  });
+}
+
+// The reports (bot/report/): JSON for the console's pages, CSV downloads, and the charts as SVG. The editors'
+// reports (gaps, articles) need read_stats; the case report is for the whole help desk. In the console the
+// counts are exact; the case report's CSV is meant to leave the help desk, so its counts under 5 are hidden.
+void ConsoleApi::add_report_routes(httplib::Server& svr) {
+  // The report asked for, or nullopt with the refusal written.
+  auto build = [this](const std::string& name, const httplib::Request& req,
+                      httplib::Response& res) -> std::optional<report::Report> {
+    if (!authorise(req, res, name == "cases" ? Permission::kReadCaseReports : Permission::kReadStats))
+      return std::nullopt;
+    std::string since = req.has_param("since") ? req.get_param_value("since") : name == "cases" ? "365d" : "30d";
+    std::string error;
+    auto period = report::parse_period(since, now_ms(), &error);
+    if (!period) {
+      refuse(res, 400, error);
+      return std::nullopt;
+    }
+    auto knowledge = parts_.knowledge.current();
+    return report::build_report(name, parts_.store, *knowledge->content, *period,
+                                parts_.config.first_response_minutes, now_ms());
+  };
+  auto since_query = [](const httplib::Request& req) {
+    return req.has_param("since") ? "?since=" + httplib::detail::encode_query_param(req.get_param_value("since"))
+                                  : std::string();
+  };
+
+  svr.Get(R"(/api/v1/reports/(gaps|articles|cases))", [=](const httplib::Request& req, httplib::Response& res) {
+    auto r = build(req.matches[1], req, res);
+    if (!r) return;
+    json body = report::as_json(*r);
+    json charts = json::array();
+    for (const auto& c : report::charts_of(r->id))
+      charts.push_back({{"id", c.id}, {"title", c.title}, {"url", "/api/v1/reports/charts/" + c.id + ".svg" +
+                                                                       since_query(req)}});
+    body["charts"] = std::move(charts);
+    body["csv_url"] = "/api/v1/reports/" + r->id + ".csv" + since_query(req);
+    res.set_header("Cache-Control", "no-store");
+    answer(res, 200, body);
+  });
+
+  svr.Get(R"(/api/v1/reports/(gaps|articles|cases)\.csv)", [=](const httplib::Request& req, httplib::Response& res) {
+    auto r = build(req.matches[1], req, res);
+    if (!r) return;
+    if (r->id == "cases") report::suppress_small_cells(*r, report::kSmallCellThreshold);
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("Content-Disposition",
+                   "attachment; filename=\"approdo-" + r->id + "-" + r->since + "-to-" + r->until + ".csv\"");
+    res.set_content(report::render_csv(*r), "text/csv; charset=utf-8");
+  });
+
+  svr.Get(R"(/api/v1/reports/charts/([a-z-]+)\.svg)", [=](const httplib::Request& req, httplib::Response& res) {
+    const std::string chart = req.matches[1];
+    std::string owner;
+    for (const char* name : report::kReportNames)
+      for (const auto& c : report::charts_of(name))
+        if (c.id == chart) owner = name;
+    if (owner.empty()) {
+      if (authorise(req, res, Permission::kReadCaseReports)) refuse(res, 404, "no chart '" + chart + "'");
+      return;
+    }
+    auto r = build(owner, req, res);
+    if (!r) return;
+    res.set_header("Cache-Control", "no-store");
+    // An SVG opened on its own is a document: no script may run in it, whatever it holds.
+    res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    res.set_content(*report::render_chart(*r, chart), "image/svg+xml");
   });
 }
 

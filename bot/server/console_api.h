@@ -44,6 +44,7 @@ class ConsoleApi {
   void add_session_routes(httplib::Server& svr);
   void add_ticket_routes(httplib::Server& svr);
   void add_admin_routes(httplib::Server& svr);
+  void add_report_routes(httplib::Server& svr);
   void add_event_stream(httplib::Server& svr);
   void add_console_files(httplib::Server& svr);
 
