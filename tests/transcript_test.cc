@@ -39,18 +39,25 @@ class Transcript {
     return user_.replies(expect);
   }
 
-  // The expected first answer to an article: title, short text, "more" hint, related topics as choices.
-  void expect_answer(const json& reply, const std::string& id) const {
+  // The expected first answer to an article: title, short text, "more" hint, related topics as choices, then
+  // "did this help?" (yes, no) when `asked` — the first time the person reads the article.
+  void expect_answer(const json& reply, const std::string& id, bool asked = true) const {
     const Article* a = kb().content->find(id);
     const ArticleText& tx = article(id);
     std::string text = tx.title + "\n" + tx.short_text + "\n\n" + kb().locales->text(lang_, "answer_more_hint");
     if (!a->related.empty()) text += "\n\n" + kb().locales->text(lang_, "related_intro");
     CHECK(reply["text"] == sent(text));
-    REQUIRE(reply["choices"].size() == a->related.size());
+    REQUIRE(reply["choices"].size() == a->related.size() + (asked ? 2 : 0));
     for (std::size_t i = 0; i < a->related.size(); ++i) {
       CHECK(reply["choices"][i]["id"] == "article:" + a->related[i]);
       CHECK(reply["choices"][i]["label"] == sent(article(a->related[i]).title));
     }
+    if (!asked) return;
+    const std::size_t yes = a->related.size();
+    CHECK(reply["choices"][yes]["id"] == "feedback:yes:" + id);
+    CHECK(reply["choices"][yes]["label"] == t("feedback_yes"));
+    CHECK(reply["choices"][yes + 1]["id"] == "feedback:no:" + id);
+    CHECK(reply["choices"][yes + 1]["label"] == t("feedback_no"));
   }
 
   // An example question of `id` that the matcher answers with confidence and that is not an emergency.
@@ -118,7 +125,7 @@ void run_transcript(const std::string& lang) {
   CHECK(menu[1]["text"] == tr.t("main_menu"));
   CHECK(menu[1]["choices"][0]["label"] == tr.sent(kb.content->menu[0].label.at(lang)));
 
-  // A question → the short answer with related topics.
+  // A question → the short answer with related topics and "did this help?".
   std::string question = tr.confident_question("age-assessment");
   REQUIRE_MESSAGE(!question.empty(), "no confident example question for age-assessment in " << lang);
   auto answer = tr.say(question);
@@ -126,11 +133,27 @@ void run_transcript(const std::string& lang) {
   tr.expect_answer(answer[0], "age-assessment");
   CHECK(answer[0]["lang"] == lang);
 
-  // MORE → the body; the related topics again.
+  // MORE → the body; the related topics again, and the question not answered yet.
   auto more = tr.say(tr.word("more"));
   REQUIRE(more.size() == 1);
   CHECK(more[0]["text"] == tr.sent(tr.article("age-assessment").body + "\n\n" +
                                    kb.locales->text(lang, "related_intro")));
+  const std::size_t related_count = kb.content->find("age-assessment")->related.size();
+  REQUIRE(more[0]["choices"].size() == related_count + 2);
+  CHECK(more[0]["choices"][related_count]["id"] == "feedback:yes:age-assessment");
+
+  // "Yes, it helped" by its number → thanks, counted once in this language.
+  auto helped = tr.say(std::to_string(related_count + 1));
+  REQUIRE(helped.size() == 1);
+  CHECK(helped[0]["text"] == tr.sent(kb.locales->text(lang, "feedback_thanks") + "\n" +
+                                     kb.locales->text(lang, "menu_hint")));
+  bot.app().workers().wait_idle();
+  auto usage = bot.app().store().article_usage_since("2000-01-01");
+  REQUIRE(usage.size() == 1);
+  CHECK(usage[0].article == "age-assessment");
+  CHECK(usage[0].lang == lang);
+  CHECK(usage[0].helpful == 1);
+  CHECK(usage[0].not_helpful == 0);
 
   // A related topic by number.
   const std::string related = kb.content->find("age-assessment")->related[0];

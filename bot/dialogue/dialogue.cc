@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "bot/core/language.h"
 #include "bot/kb/understanding.h"
@@ -22,6 +23,10 @@ constexpr double kLanguageGuessFloor = 0.5;    // below: ask rather than guess
 constexpr double kLanguageSwitchFloor = 0.8;   // an established conversation switches only on a clear signal
 constexpr std::size_t kSwitchMinWords = 3;     // ...and only on a real sentence, not "ok" or "questura"
 constexpr std::size_t kSummaryBytes = 500;
+// The ids of the "did this help?" entries: the prefix, then the article (so an old button still says which).
+constexpr std::string_view kFeedbackPrefix = "feedback:";
+constexpr std::string_view kFeedbackYes = "feedback:yes:";
+constexpr std::string_view kFeedbackNo = "feedback:no:";
 
 // One turn in the making: the state being changed and the replies being collected, in one language.
 class TurnBuilder {
@@ -131,7 +136,28 @@ class TurnBuilder {
     return out;
   }
 
-  // The short answer, "more", and the related articles as the next numbered list.
+  // "Did this help?" as two entries after the related articles, so those keep their numbers 1..n.
+  std::vector<Choice> feedback_choices(const std::string& id) const {
+    return {{std::string(kFeedbackYes) + id, t("feedback_yes")}, {std::string(kFeedbackNo) + id, t("feedback_no")}};
+  }
+
+  FeedbackAsked* asked_about(const std::string& id) {
+    for (auto& f : turn_.state.feedback)
+      if (f.article == id) return &f;
+    return nullptr;
+  }
+
+  // Whether the person is asked about `id` now. Once per article per conversation, and never about the emergency
+  // numbers or a safety category's article: a child in danger is not asked to rate anything.
+  bool ask_feedback(const std::string& id) {
+    if (id == kEmergencyArticle || kb_.triage->is_category_article(id) || asked_about(id)) return false;
+    auto& asked = turn_.state.feedback;
+    if (asked.size() >= kFeedbackMemory) asked.erase(asked.begin(), asked.end() - (kFeedbackMemory - 1));
+    asked.push_back({id, false});
+    return true;
+  }
+
+  // The short answer, "more", and the related articles as the next numbered list, then "did this help?".
   void answer(const std::string& id) {
     const Article* a = kb_.content->find(id);
     if (!a) return main_menu();
@@ -142,10 +168,12 @@ class TurnBuilder {
     if (!translated) text = t("not_translated") + "\n\n";
     text += tx->title + "\n" + tx->short_text;
     if (!tx->body.empty()) text += "\n\n" + t("answer_more_hint");
-    auto related = related_choices(*a);
-    if (!related.empty()) text += "\n\n" + t("related_intro");
+    auto choices = related_choices(*a);
+    if (!choices.empty()) text += "\n\n" + t("related_intro");
+    if (ask_feedback(id))
+      for (auto& c : feedback_choices(id)) choices.push_back(std::move(c));
     auto& m = say(text, "article:" + id);
-    offer(m, std::move(related));
+    offer(m, std::move(choices));
     turn_.state.article = id;
     turn_.state.more_sent = false;
     turn_.state.misses = 0;
@@ -161,11 +189,31 @@ class TurnBuilder {
     bool translated;
     const ArticleText* tx = article_text(*a, &translated);
     std::string text = tx->body;
-    std::vector<Choice> related = related_choices(*a);
-    text += "\n\n" + (related.empty() ? t("menu_hint") : t("related_intro"));
+    std::vector<Choice> choices = related_choices(*a);
+    text += "\n\n" + (choices.empty() ? t("menu_hint") : t("related_intro"));
+    // The body goes on with the same answer: a "did this help?" still open stays in its list (not asked anew).
+    if (const FeedbackAsked* asked = asked_about(a->id); asked && !asked->answered)
+      for (auto& c : feedback_choices(a->id)) choices.push_back(std::move(c));
     auto& m = say(text, "article:" + a->id + "#body");
-    offer(m, std::move(related));
+    offer(m, std::move(choices));
     turn_.state.more_sent = true;
+  }
+
+  // A tap on "did this help?" (a number, or a button of this or an older list): counted once per article, in
+  // the conversation's language; a tap about an article never asked about is answered but not counted.
+  void feedback(const std::string& article, bool helpful) {
+    if (FeedbackAsked* asked = asked_about(article); asked && !asked->answered) {
+      asked->answered = true;
+      turn_.feedback.push_back({article, helpful});
+    }
+    // Answered: its entries leave the list, so their numbers no longer mean anything.
+    std::erase_if(turn_.state.choices, [](const Choice& c) { return c.id.starts_with(kFeedbackPrefix); });
+    if (helpful) {
+      say(t("feedback_thanks") + "\n" + t("menu_hint"), "locale:feedback_thanks");
+      return;
+    }
+    auto& m = say_key("feedback_sorry");
+    offer(m, {{"menu:main", command_label("menu")}, {"cmd:human", command_label("human")}});
   }
 
   void back() {
@@ -313,9 +361,8 @@ std::optional<std::string> chosen(const ConversationState& s, const InboundMessa
     for (const auto& c : s.choices)
       if (c.id == msg.text) return c.id;
     // A button from an older list still says what the person wants.
-    if (msg.text.rfind("article:", 0) == 0 || msg.text.rfind("menu:", 0) == 0 || msg.text.rfind("lang:", 0) == 0 ||
-        msg.text.rfind("cmd:", 0) == 0)
-      return msg.text;
+    for (std::string_view known : {"article:", "menu:", "lang:", "cmd:", "feedback:"})
+      if (msg.text.starts_with(known)) return msg.text;
     return std::nullopt;
   }
   if (auto n = text::read_choice_number(msg.text)) {
@@ -345,6 +392,8 @@ void run_choice(TurnBuilder& b, const std::string& id, const std::string& summar
   if (id.rfind("article:", 0) == 0) return b.answer(id.substr(8));
   if (id == "cmd:human") return b.handoff("asked", summary);
   if (id == "cmd:more") return b.more();
+  if (id.starts_with(kFeedbackYes)) return b.feedback(id.substr(kFeedbackYes.size()), true);
+  if (id.starts_with(kFeedbackNo)) return b.feedback(id.substr(kFeedbackNo.size()), false);
   b.main_menu();
 }
 

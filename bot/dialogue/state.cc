@@ -35,6 +35,8 @@ std::string to_json(const ConversationState& s) {
   j["category"] = s.category;
   j["pending_question"] = s.pending_question;
   j["misses"] = s.misses;
+  auto& feedback = j["feedback"] = nlohmann::json::array();
+  for (const auto& f : s.feedback) feedback.push_back({{"article", f.article}, {"answered", f.answered}});
   return j.dump();
 }
 
@@ -52,6 +54,8 @@ ConversationState state_from_json(const std::string& json) {
     s.category = j.value("category", "");
     s.pending_question = j.value("pending_question", "");
     s.misses = j.value("misses", 0);
+    if (j.contains("feedback") && j["feedback"].is_array())
+      for (const auto& f : j["feedback"]) s.feedback.push_back({f.value("article", ""), f.value("answered", false)});
   } catch (const nlohmann::json::exception&) {
     return ConversationState{};  // a field of the wrong type: start again rather than fail every turn
   }

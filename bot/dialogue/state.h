@@ -1,15 +1,27 @@
 // ConversationState: what the bot remembers between two messages of one conversation — the language, where
 // the person is in the menus, the numbered list last offered (so "2" means something), the article "more"
-// refers to, and how many questions in a row it did not understand. Saved as JSON in the store with every
+// refers to, how many questions in a row it did not understand, and which articles it already asked "did this
+// help?" about (so it asks once, and counts one answer). Saved as JSON in the store with every
 // turn. A plain value; owned by the one worker processing the conversation.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 #include "bot/core/message.h"
 
 namespace approdo::dialogue {
+
+// An article the person was asked "did this help?" about, and whether they answered.
+struct FeedbackAsked {
+  std::string article;
+  bool answered = false;
+};
+
+// How many asked articles a conversation remembers (the oldest is forgotten first, and may be asked about
+// again): more than one conversation usually reads, and a bound on the state saved with every turn.
+inline constexpr std::size_t kFeedbackMemory = 16;
 
 enum class Stage {
   kNew,             // never talked to us (or erased)
@@ -27,6 +39,7 @@ struct ConversationState {
   std::string category;             // last category menu shown (BACK)
   std::string pending_question;     // first question asked before a language was chosen
   int misses = 0;                   // questions not understood in a row
+  std::vector<FeedbackAsked> feedback;  // oldest first, at most kFeedbackMemory
 };
 
 std::string to_json(const ConversationState& s);

@@ -3,6 +3,7 @@
 // which live reload swaps atomically (see ContentHolder).
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -19,6 +20,10 @@ struct ArticleText {
 struct Source {
   std::string title, url;
 };
+
+// The longest article id. Buttons carry it ("article:<id>", "feedback:yes:<id>"), and Telegram takes at most 64
+// bytes of button data: 48 leaves room for the longest prefix (13) with some to spare.
+inline constexpr std::size_t kMaxArticleIdLength = 48;
 
 struct Article {
   std::string id, category, file;

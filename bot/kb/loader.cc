@@ -199,6 +199,9 @@ void load_article(const fs::path& path, const std::string& today, Content& conte
   a.id = r.str(root, "id");
   a.category = r.str(root, "category");
   if (!a.id.empty() && !valid_id(a.id)) r.error(root["id"].Mark(), "id '" + a.id + "' must be lowercase letters, digits and '-'");
+  if (a.id.size() > kMaxArticleIdLength)
+    r.error(root["id"].Mark(), "id '" + a.id + "' is longer than " + std::to_string(kMaxArticleIdLength) +
+                                   " characters (buttons carry it, and Telegram's are short)");
   if (!a.id.empty() && path.stem().string() != a.id)
     r.error(root["id"].Mark(), "id '" + a.id + "' does not match the file name '" + path.filename().string() + "'");
   if (!a.category.empty() && path.parent_path().filename().string() != a.category)

@@ -97,6 +97,10 @@ TEST_CASE("each kind of mistake is reported at its file:line:col") {
       {"broken YAML", f, replace(a, "related: []", "related: [oops"), f + ":"},
       {"related id that does not exist", f, replace(a, "related: []", "related: [tax-codes]"),
        f + ":3:11: error: related article 'tax-codes' does not exist (did you mean 'tax-code'?)"},
+      {"id too long for a button", "articles/documents/" + std::string(49, 'a') + ".yaml",
+       article(std::string(49, 'a'), "documents"),
+       "articles/documents/" + std::string(49, 'a') + ".yaml:1:5: error: id '" + std::string(49, 'a') +
+           "' is longer than 48 characters (buttons carry it, and Telegram's are short)"},
       {"malformed URL", f, replace(a, "https://www.interno.gov.it/", "www.interno.gov.it"),
        f + ":6:10: error: malformed URL 'www.interno.gov.it' (must start with https:// and have no spaces)"},
       {"missing language", f, a.substr(0, a.find("  uk:")),
