@@ -18,7 +18,8 @@ using nlohmann::json;
 using testing::ConsoleClient;
 using testing::WebChatUser;
 
-// One person in the web chat who has chosen a language; `said` collects every reply they got.
+// One person in the web chat who has chosen a language; what they are told comes back as the replies' texts,
+// each followed by its buttons' labels.
 struct Person {
   Person(testing::RunningBot& bot, char id, const std::string& lang) : bot_(bot), chat_(bot, std::string(32, id)) {
     REQUIRE(chat_.send("hi") == 202);
@@ -31,12 +32,21 @@ struct Person {
     REQUIRE(chat_.send(text) == 202);
     return settle();
   }
+  // Taps a button (a choice id, e.g. "feedback:yes:tax-code").
+  std::vector<std::string> tap(const std::string& choice) {
+    REQUIRE(chat_.send(choice, "choice") == 202);
+    return settle();
+  }
 
  private:
   std::vector<std::string> settle() {
     bot_.app().workers().wait_idle();
     std::vector<std::string> texts;
-    for (const auto& m : chat_.replies(1)) texts.push_back(m["text"]);
+    for (const auto& m : chat_.replies(1)) {
+      std::string text = m["text"];
+      for (const auto& c : m["choices"]) text += "\n[" + c["label"].get<std::string>() + "]";
+      texts.push_back(text);
+    }
     return texts;
   }
   testing::RunningBot& bot_;
@@ -85,6 +95,12 @@ TEST_CASE("reports from real traffic: gaps, articles and cases match what people
   Person u1(bot, 'a', "en"), u2(bot, 'b', "en"), u3(bot, 'c', "en"), u4(bot, 'd', "en"), u5(bot, 'e', "en");
   Person dari(bot, 'f', "fa");
   CHECK(said(u1.say("what is the number for emergencies?"), "112"));  // answered: a view of emergency-numbers
+  // "Did this help?": two people read about the tax code; one says yes, one no (and taps no again: once).
+  CHECK(said(u1.say("how do I get the codice fiscale"), "Yes, this helped"));
+  u1.tap("feedback:yes:tax-code");
+  CHECK(said(u2.say("what is a tax code"), "Yes, this helped"));
+  u2.tap("feedback:no:tax-code");
+  u2.tap("feedback:no:tax-code");
   unanswered(u1, "how do I get a bus pass", en_questions, &en_did_you_mean);
   unanswered(u2, "where do I buy a bus pass", en_questions, &en_did_you_mean);
   unanswered(u2, "football team for me", en_questions, &en_did_you_mean);
@@ -148,9 +164,23 @@ TEST_CASE("reports from real traffic: gaps, articles and cases match what people
   CHECK(by_article["emergency-numbers"]["views"] == 1);  // the answer (the urgent reply gives the numbers too,
   CHECK(by_article["gender-based-violence"]["views"] == 1);  // but counts the article the danger is about)
   CHECK(by_article["asylum-appeal"]["views"] == 0);  // every article is listed, read or not
-  int64_t total_views = 0;
-  for (const auto& [id, row] : by_article) total_views += row["views"].get<int64_t>();
-  CHECK(total_views == 2);
+  CHECK(by_article["tax-code"]["views"] == 2);
+  CHECK(by_article["tax-code"]["helpful"] == 1);
+  CHECK(by_article["tax-code"]["not_helpful"] == 1);
+  CHECK(by_article["tax-code"]["helpful_share"] == 50.0);
+  CHECK(by_article["emergency-numbers"]["helpful"] == 0);  // safety answers are never rated
+  int64_t total_views = 0, total_answers = 0;
+  for (const auto& [id, row] : by_article) {
+    total_views += row["views"].get<int64_t>();
+    total_answers += row["helpful"].get<int64_t>() + row["not_helpful"].get<int64_t>();
+  }
+  CHECK(total_views == 4);
+  CHECK(total_answers == 2);
+  json usage = table_rows(articles.body, "usage");
+  bool tax_code_in_english = false;
+  for (const auto& row : usage)
+    if (row["article"] == "tax-code") tax_code_in_english = row["lang"] == "en" && row["views"] == 2;
+  CHECK(tax_code_in_english);
   CHECK(!table_rows(articles.body, "translations").empty());  // e.g. no Italian text yet
 
   // ---- The case report (the whole help desk) ----
