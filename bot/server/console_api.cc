@@ -588,7 +588,7 @@ void ConsoleApi::add_report_routes(httplib::Server& svr) {
                                   : std::string();
   };
 
-  svr.Get(R"(/api/v1/reports/(gaps|articles|cases))", [=](const httplib::Request& req, httplib::Response& res) {
+  svr.Get(R"(/api/v1/reports/(gaps|articles|cases))", [=, this](const httplib::Request& req, httplib::Response& res) {
     auto r = build(req.matches[1], req, res);
     if (!r) return;
     json body = report::as_json(*r);
@@ -602,7 +602,7 @@ void ConsoleApi::add_report_routes(httplib::Server& svr) {
     answer(res, 200, body);
   });
 
-  svr.Get(R"(/api/v1/reports/(gaps|articles|cases)\.csv)", [=](const httplib::Request& req, httplib::Response& res) {
+  svr.Get(R"(/api/v1/reports/(gaps|articles|cases)\.csv)", [=, this](const httplib::Request& req, httplib::Response& res) {
     auto r = build(req.matches[1], req, res);
     if (!r) return;
     if (r->id == "cases") report::suppress_small_cells(*r, report::kSmallCellThreshold);
@@ -612,7 +612,7 @@ void ConsoleApi::add_report_routes(httplib::Server& svr) {
     res.set_content(report::render_csv(*r), "text/csv; charset=utf-8");
   });
 
-  svr.Get(R"(/api/v1/reports/charts/([a-z-]+)\.svg)", [=](const httplib::Request& req, httplib::Response& res) {
+  svr.Get(R"(/api/v1/reports/charts/([a-z-]+)\.svg)", [=, this](const httplib::Request& req, httplib::Response& res) {
     const std::string chart = req.matches[1];
     std::string owner;
     for (const char* name : report::kReportNames)
