@@ -257,14 +257,13 @@ int run_kb_status(const Config& config) {
     int present = 0, missing = 0, review = 0, stale = 0;
     for (const auto& a : c.content->articles) {
       const ArticleText* t = a.in(std::string(lang));
-      const ArticleText* en = a.in("en");
       if (!t) {
         ++missing;
         continue;
       }
       ++present;
       review += t->native_review_needed;
-      stale += lang != "en" && en && t->updated < en->updated;
+      stale += a.is_stale(std::string(lang));
     }
     std::printf("%-5s %8d %8d %14d %6d\n", std::string(lang).c_str(), present, missing, review, stale);
   }

@@ -37,6 +37,12 @@ struct Article {
     auto it = text.find(lang);
     return it == text.end() ? nullptr : &it->second;
   }
+  // Whether the text in `lang` is older than the English text: it may no longer say what English says.
+  bool is_stale(const std::string& lang) const {
+    const ArticleText* x = in(lang);
+    const ArticleText* en = in("en");
+    return x && en && x != en && !x->updated.empty() && x->updated < en->updated;
+  }
 };
 
 struct MenuCategory {

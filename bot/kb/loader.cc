@@ -273,7 +273,7 @@ void load_article(const fs::path& path, const std::string& today, Content& conte
       if (!a.text.count(std::string(l))) r.error(t.Mark(), "missing the language '" + std::string(l) + "'");
     if (const ArticleText* en = a.in("en"))
       for (auto& [lang, x] : a.text)
-        if (lang != "en" && !x.updated.empty() && x.updated < en->updated)
+        if (a.is_stale(lang))
           r.warning(t[lang].Mark(), "the '" + lang + "' text (" + x.updated + ") is older than the English text (" +
                                         en->updated + "): it may be stale");
   }

@@ -103,7 +103,7 @@ Report article_report(const std::vector<ArticleUsage>& usage, const Content& con
         add("missing", required ? "required language" : "optional language");
         continue;
       }
-      if (en && x != en && !x->updated.empty() && x->updated < en->updated)
+      if (a.is_stale(lang))
         add("stale", lang + " text of " + x->updated + ", English text of " + en->updated);
       if (x->native_review_needed) add("native_review", "machine-assisted or non-native translation");
     }

@@ -246,9 +246,7 @@ CaseStats PgStore::case_stats() {
 std::vector<UnmatchedRecord> PgStore::unmatched_since(int64_t since_ms) {
   pqxx::work tx(connection());
   std::vector<UnmatchedRecord> out;
-  for (const auto& r : tx.exec_params("SELECT lang, text, outcome, created_at FROM unmatched WHERE created_at >= $1"
-                                      " ORDER BY id",
-                                      since_ms))
+  for (const auto& r : tx.exec_params(kUnmatchedSql, since_ms))
     out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int64_t>()});
   return out;
 }

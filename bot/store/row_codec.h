@@ -53,6 +53,9 @@ inline constexpr const char* kArticleUsageSql =
     " SELECT article, lang, views, 0 AS helpful, 0 AS not_helpful FROM article_views WHERE day >= $1"
     " UNION ALL SELECT article, lang, 0, helpful, not_helpful FROM article_feedback WHERE day >= $1"
     ") AS usage GROUP BY article, lang ORDER BY article, lang";
+// Questions of the gap report asked at or after $1: the columns of UnmatchedRecord, oldest first.
+inline constexpr const char* kUnmatchedSql =
+    "SELECT lang, text, outcome, created_at FROM unmatched WHERE created_at >= $1 ORDER BY id";
 // Tickets opened at or after $1: the columns of CaseRecord, in its order, without NULLs.
 inline constexpr const char* kCaseRecordSql =
     "SELECT opened_at, COALESCE(first_response_at, 0), COALESCE(closed_at, 0), priority, reason, lang, channel,"

@@ -266,7 +266,7 @@ CaseStats SqliteStore::case_stats() {
 std::vector<UnmatchedRecord> SqliteStore::unmatched_since(int64_t since_ms) {
   std::lock_guard lock(mu_);
   std::vector<UnmatchedRecord> out;
-  SQLite::Statement q(db_, "SELECT lang, text, outcome, created_at FROM unmatched WHERE created_at >= ? ORDER BY id");
+  SQLite::Statement q(db_, kUnmatchedSql);
   q.bind(1, since_ms);
   while (q.executeStep())
     out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
