@@ -4,11 +4,14 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/running_bot.h"
+#include "tests/served_binary.h"
 
 namespace approdo {
 namespace {
@@ -75,6 +78,47 @@ TEST_CASE("a locked database answers 503 and keeps nothing; the retry is answere
   auto replies = person.replies(2);
   CHECK(replies.size() >= 2);
   CHECK(bot.app().store().count("messages") == 1);
+}
+
+// The disk fills up under a running server: here a file-size limit of one byte set on the server process
+// from outside (prlimit), so every write of the database fails as on a full disk, while the server's code
+// runs unchanged.
+TEST_CASE("a full disk answers 503 and keeps nothing; once there is room the retry is answered once") {
+  testing::ServedBinary server("webchat: true\n");
+  REQUIRE(server.start());
+  const std::string session = "0badf00d0badf00d0badf00d0badf00d";
+  testing::WebChatUser person(server.port(), session);
+  REQUIRE(person.send("hello") == 202);
+  REQUIRE(person.replies(2).size() >= 2);
+  auto messages_stored = [&] {
+    SQLite::Database db(server.data_dir() + "/approdo.db", SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT count(*) FROM messages").getInt();
+  };
+  REQUIRE(messages_stored() == 1);
+
+  rlimit full{1, RLIM_INFINITY};  // the soft limit: lifting it again needs no privilege
+  REQUIRE(prlimit(server.pid(), RLIMIT_FSIZE, &full, nullptr) == 0);
+  nlohmann::json second{{"session", session}, {"id", "m2"}, {"text", "where do I sleep tonight"}};
+  auto c = server.client();
+  auto refused = c.Post("/webchat/send", second.dump(), "application/json");
+  REQUIRE(refused);
+  CHECK(refused->status == 503);
+  CHECK(messages_stored() == 1);  // nothing half-kept
+  auto health = c.Get("/healthz");
+  REQUIRE(health);  // still serving
+
+  rlimit room{RLIM_INFINITY, RLIM_INFINITY};
+  REQUIRE(prlimit(server.pid(), RLIMIT_FSIZE, &room, nullptr) == 0);
+  auto retried = c.Post("/webchat/send", second.dump(), "application/json");
+  REQUIRE(retried);
+  CHECK(retried->status == 202);
+  auto replies = person.replies(1);
+  CHECK(!replies.empty());
+  auto again = c.Post("/webchat/send", second.dump(), "application/json");  // a second retry: a duplicate
+  REQUIRE(again);
+  CHECK(again->status == 202);
+  CHECK(messages_stored() == 2);
+  CHECK(server.stop() == 0);
 }
 
 TEST_CASE("a damaged database stops the start with a clear error") {

@@ -85,6 +85,8 @@ class ServedBinary {
     return std::string((std::istreambuf_iterator<char>(f)), {});
   }
   std::string data_dir() const { return (dir_.path() / "var").string(); }
+  pid_t pid() const { return pid_; }
+  int port() const { return port_; }
   const std::string& config_path() const { return config_; }
 
  private:

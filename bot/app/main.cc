@@ -58,6 +58,9 @@ int run_serve(const Config& config) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A file-size limit reached (ulimit -f, a quota) must fail the write like a full disk, which the store
+  // turns into 503 for the provider to retry, instead of killing the server mid-step.
+  signal(SIGXFSZ, SIG_IGN);
 
   // One server per SQLite database. With PostgreSQL several instances share the database by design.
   std::error_code ec;
