@@ -65,7 +65,22 @@ TEST_CASE("the page is served, and /healthz answers") {
   auto page = c.Get("/");
   REQUIRE(page);
   CHECK(page->status == 200);
-  CHECK(page->body.find("/webchat/send") != std::string::npos);
+  CHECK(page->body.find("<script src=\"/webchat/page.js\"></script>") != std::string::npos);
+  // No inline script or style can run on the page, and no other site may frame it.
+  const std::string csp = page->get_header_value("Content-Security-Policy");
+  CHECK(csp.find("script-src 'self'") != std::string::npos);
+  CHECK(csp.find("unsafe-inline") == std::string::npos);
+  CHECK(csp.find("frame-ancestors 'none'") != std::string::npos);
+  CHECK(page->body.find("<script>") == std::string::npos);
+  CHECK(page->body.find("<style>") == std::string::npos);
+  auto script = c.Get("/webchat/page.js");
+  REQUIRE(script);
+  CHECK(script->status == 200);
+  CHECK(script->get_header_value("Content-Type").find("text/javascript") == 0);
+  CHECK(script->body.find("/webchat/send") != std::string::npos);
+  auto style = c.Get("/webchat/page.css");
+  REQUIRE(style);
+  CHECK(style->get_header_value("Content-Type").find("text/css") == 0);
   auto health = c.Get("/healthz");
   REQUIRE(health);
   CHECK(health->status == 200);

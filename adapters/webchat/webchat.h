@@ -34,7 +34,10 @@ bool valid_session(std::string_view session);
 // Body answering GET /webchat/poll: {"messages": [{"id", "text", "choices": [{"id","label"}], "lang", "dir"}]}.
 std::string render_poll(const std::vector<OutboxRow>& rows);
 
-// The HTML page (self-contained: styles and script inline).
+// The HTML page, its script and its styles: three files, because the page's Content-Security-Policy allows
+// no inline script or style (a message that slipped through as HTML could run nothing).
 std::string_view page();
+std::string_view page_script();
+std::string_view page_style();
 
 }  // namespace approdo::webchat

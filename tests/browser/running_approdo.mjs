@@ -59,16 +59,17 @@ export async function until(what, check, ms = 15000) {
   }
 }
 
-// Starts the server with `users` ([name, role, languages]) and a browser. The answer's `sent` fills with what
-// the Telegram stand-in receives; `stop()` ends it all and removes the scratch directory.
-export async function startApprodo(users) {
+// Starts the server with `users` ([name, role, languages]) and a browser; `webchat: true` serves the web chat
+// page at / too. The answer's `sent` fills with what the Telegram stand-in receives; `stop()` ends it all and
+// removes the scratch directory.
+export async function startApprodo(users, { webchat = false } = {}) {
   mkdirSync(artifacts, { recursive: true });
   const scratch = mkdtempSync(join(tmpdir(), "approdo-browser-"));
   const sent = [];
   const telegram = await startTelegram(sent);
   const config = join(scratch, "approdo.yaml");
   writeFileSync(config, [
-    "listen: {host: 127.0.0.1, port: 0}", `data_dir: ${join(scratch, "var")}`, "opening_hours: 24/7", "webchat: false",
+    "listen: {host: 127.0.0.1, port: 0}", `data_dir: ${join(scratch, "var")}`, "opening_hours: 24/7", `webchat: ${webchat}`,
     `api_token: ${INTEGRATION}`,
     "channels:", "  telegram:", "    bot_token: '123456:TEST'", `    secret_token: ${SECRET}`,
     `    api_base: http://127.0.0.1:${telegram.address().port}`, ""].join("\n"));
