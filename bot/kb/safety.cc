@@ -10,6 +10,22 @@ namespace approdo {
 namespace {
 constexpr size_t kMaxGap = 2;
 constexpr size_t kMaxTriageBytes = 8000;
+
+// Arabic writes "and" (و) joined to the next word: "وقفلوا علي الباب" is "and they locked me in". Pashto's
+// perfective verbs start with the same letter ("ووهلم"). A message word may therefore meet a phrase word
+// with or without it; the phrase lists the bare form. Only when at least two letters remain, so a short word
+// that merely starts with و is left alone.
+constexpr std::string_view kWaw = "\xD9\x88";
+
+std::string without_joined_and(const std::string& word) {
+  if (word.size() < kWaw.size() || word.compare(0, kWaw.size(), kWaw) != 0) return {};
+  std::string rest = word.substr(kWaw.size());
+  return text::count_code_points(rest) >= 2 ? rest : std::string{};
+}
+
+bool word_matches(const std::string& phrase_word, bool prefix, const std::string& word) {
+  return prefix ? word.rfind(phrase_word, 0) == 0 : word == phrase_word;
+}
 }  // namespace
 
 SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety) {
@@ -41,13 +57,12 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
   }
 }
 
-bool SafetyTriage::matches_at(const Phrase& p, const std::vector<std::string>& words, size_t start) const {
+bool SafetyTriage::matches_at(const Phrase& p, const MessageWords& words, size_t start) const {
   size_t i = start + 1;
   for (size_t k = 1; k < p.words.size(); ++k) {
     bool found = false;
     for (size_t gap = 0; gap <= kMaxGap && i < words.size(); ++gap, ++i) {
-      const Word& w = p.words[k];
-      if (w.prefix ? words[i].rfind(w.text, 0) == 0 : words[i] == w.text) {
+      if (words.matches(p.words[k], i)) {
         found = true;
         ++i;
         break;
@@ -58,6 +73,10 @@ bool SafetyTriage::matches_at(const Phrase& p, const std::vector<std::string>& w
   return true;
 }
 
+bool SafetyTriage::MessageWords::matches(const Word& w, size_t i) const {
+  return word_matches(w.text, w.prefix, as_written[i]) || (!bare[i].empty() && word_matches(w.text, w.prefix, bare[i]));
+}
+
 bool SafetyTriage::is_category_article(const std::string& article_id) const {
   return article_id != kEmergencyArticle &&
          std::any_of(categories_.begin(), categories_.end(),
@@ -66,22 +85,25 @@ bool SafetyTriage::is_category_article(const std::string& article_id) const {
 
 TriageResult SafetyTriage::assess(const std::string& raw) const {
   TriageResult r;
-  std::string folded = text::fold(text::truncate_utf8(raw, kMaxTriageBytes));
-  std::vector<std::string> words = text::words(folded);
+  MessageWords words;
+  words.as_written = text::words(text::fold(text::truncate_utf8(raw, kMaxTriageBytes)));
+  for (const auto& w : words.as_written) words.bare.push_back(without_joined_and(w));
   for (size_t i = 0; i < words.size(); ++i) {
     auto check = [&](uint32_t id) {
       const Phrase& p = phrases_[id];
-      const Word& first = p.words[0];
-      if (first.prefix ? words[i].rfind(first.text, 0) != 0 : words[i] != first.text) return false;
+      if (!words.matches(p.words[0], i)) return false;
       if (!matches_at(p, words, i)) return false;
       r.urgent = true;
       r.category = categories_[p.category].id;
       r.article = categories_[p.category].article;
       return r.article != kEmergencyArticle;  // specific: done; generic: a specific one may still follow
     };
-    if (auto it = by_first_word_.find(words[i]); it != by_first_word_.end())
-      for (uint32_t id : it->second)
-        if (check(id)) return r;
+    for (const std::string* w : {&words.as_written[i], &words.bare[i]}) {
+      if (w->empty()) continue;
+      if (auto it = by_first_word_.find(*w); it != by_first_word_.end())
+        for (uint32_t id : it->second)
+          if (check(id)) return r;
+    }
     for (uint32_t id : prefix_first_)
       if (check(id)) return r;
   }

@@ -5,7 +5,8 @@
 //
 // A phrase matches when all its words appear in the message in order, with at most two other words between
 // consecutive ones; a word ending in '*' matches any word starting with it. Words are compared folded
-// (case, accents, Arabic-script variants), so phrases and messages meet whatever the spelling.
+// (case, accents, Arabic-script variants), so phrases and messages meet whatever the spelling, and a message
+// word with a joined Arabic "and" (وقفلوا) also meets the phrase's bare word (قفلوا).
 #pragma once
 
 #include <string>
@@ -46,7 +47,13 @@ class SafetyTriage {
     std::vector<Word> words;
     uint16_t category;
   };
-  bool matches_at(const Phrase& p, const std::vector<std::string>& words, size_t start) const;
+  // A message's folded words, and each one without a joined Arabic "and" (empty when it has none).
+  struct MessageWords {
+    std::vector<std::string> as_written, bare;
+    size_t size() const { return as_written.size(); }
+    bool matches(const Word& w, size_t i) const;
+  };
+  bool matches_at(const Phrase& p, const MessageWords& words, size_t start) const;
 
   std::vector<Phrase> phrases_;
   std::vector<SafetyCategory> categories_;
