@@ -11,7 +11,6 @@
 #include "bot/core/language.h"
 #include "bot/text/normalize.h"
 #include "bot/text/sms.h"
-#include "bot/text/utf8.h"
 #include "bot/yaml/document.h"
 
 namespace approdo {
@@ -66,19 +65,23 @@ class FileReader {
   void warning(const Node& at, const std::string& msg) { add(at, Problem::Severity::kWarning, msg); }
   void file_error(const std::string& msg) { problems_.push_back({file_, 0, 0, Problem::Severity::kError, msg}); }
 
-  // Checks a mapping: unknown keys, required keys (the parser refuses duplicate keys). Returns false if it is
-  // not a mapping.
-  bool check_map(const Node& node, const std::set<std::string>& allowed, const std::set<std::string>& required,
-                 const std::string& what) {
+  // Checks a mapping: unknown keys (none when `allowed` is empty: any key), required keys; the parser has
+  // refused duplicate keys. Returns false if it is not a mapping. The key lists are literals, not sets: this
+  // runs on every map of every article, and building sets of strings each time was a good part of the load.
+  using Keys = std::initializer_list<std::string_view>;
+  bool check_map(const Node& node, Keys allowed, Keys required, const std::string& what) {
     if (!node.is_map()) {
       error(node, what + " must be a mapping of keys");
       return false;
     }
-    if (!allowed.empty())
+    if (allowed.size() > 0)
       for (auto [key, value] : node.entries())
-        if (std::string k(key.text()); !allowed.count(k)) error(key, "unknown key '" + k + "'" + suggest(k, allowed));
-    for (const auto& r : required)
-      if (!node.find(r)) error(node, what + " is missing the required key '" + r + "'");
+        if (std::find(allowed.begin(), allowed.end(), key.text()) == allowed.end()) {
+          std::string k(key.text());
+          error(key, "unknown key '" + k + "'" + suggest(k, std::set<std::string>(allowed.begin(), allowed.end())));
+        }
+    for (std::string_view r : required)
+      if (!node.find(r)) error(node, what + " is missing the required key '" + std::string(r) + "'");
     return true;
   }
 
@@ -144,11 +147,8 @@ class FileReader {
         error(at(node, key), "'" + key + "' is missing the language '" + std::string(l) + "'");
   }
 
+  // Text is valid UTF-8 already: the parser refuses a file with bytes that are not.
   void check_text(const Node& at, const std::string& s) {
-    if (!text::is_valid_utf8(s)) {
-      error(at, "text is not valid UTF-8");
-      return;
-    }
     if (text::has_bidi_controls(s))
       error(at, "text contains invisible direction-control characters; remove them (the bot adds what is needed)");
     if (!text::is_nfc(s)) error(at, "text is not in Unicode NFC form; re-save it normalised (NFC)");
@@ -261,7 +261,7 @@ void load_article(const fs::path& path, const std::string& today, Content& conte
       x.body = r.str(n, "body");
       x.keywords = r.list(n, "keywords");
       x.questions = r.list(n, "questions");
-      if (!x.short_text.empty() && text::is_valid_utf8(x.short_text)) {
+      if (!x.short_text.empty()) {
         auto info = text::sms_info(x.short_text);
         if (info.segments > 2) {
           bool gsm = info.encoding == text::SmsEncoding::kGsm7;

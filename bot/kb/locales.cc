@@ -10,7 +10,6 @@
 #include "bot/core/language.h"
 #include "bot/text/normalize.h"
 #include "bot/text/tokenize.h"
-#include "bot/text/utf8.h"
 #include "bot/yaml/document.h"
 
 namespace approdo {
@@ -208,7 +207,7 @@ LocalesLoad load_locales(const std::string& dir) {
           continue;
         }
         std::string value(message.text());
-        if (!text::is_valid_utf8(value) || !text::is_nfc(value) || text::has_bidi_controls(value))
+        if (!text::is_nfc(value) || text::has_bidi_controls(value))  // UTF-8 already: the parser checks it
           problem(file, message, Problem::Severity::kError, "message '" + key + "' is not clean NFC text without direction controls");
         UErrorCode status = U_ZERO_ERROR;
         UParseError perr{};

@@ -155,7 +155,8 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   }
 
   // Per article, in parallel again: each term once with its count in every field (questions are field 2),
-  // sorted by term, and the fields' lengths.
+  // sorted by term, and the fields' lengths. Counted in a table indexed by term, so only the article's distinct
+  // terms are sorted, not every use of them.
   struct TermCounts {
     uint32_t term;
     std::array<float, kFieldCount> count;
@@ -165,25 +166,26 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   pool.clear();
   for (std::size_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
-      std::vector<std::pair<uint32_t, int>> uses;  // term, field
+      std::vector<std::array<float, kFieldCount>> table(ix.terms.size());
+      std::vector<uint32_t> terms;  // the article's distinct terms
+      auto use = [&](uint32_t& id, std::size_t a, int field) {
+        id = global[t][id];
+        if (table[id] == std::array<float, kFieldCount>{}) terms.push_back(id);
+        table[id][field] += 1;
+        len[a][field] += 1;
+      };
       for (std::size_t a = first(t); a < first(t + 1); ++a) {
-        uses.clear();
+        terms.clear();
         len[a] = {};
         for (int f = 0; f < kFieldCount; ++f)
-          for (auto& id : analysed[a].fields[f]) {
-            id = global[t][id];
-            uses.emplace_back(id, f);
-          }
+          for (auto& id : analysed[a].fields[f]) use(id, a, f);
         for (auto& q : analysed[a].questions)
-          for (auto& id : q) {
-            id = global[t][id];
-            uses.emplace_back(id, 2);
-          }
-        std::sort(uses.begin(), uses.end());
-        for (const auto& [term, field] : uses) {
-          if (counts[a].empty() || counts[a].back().term != term) counts[a].push_back({term, {}});
-          counts[a].back().count[field] += 1;
-          len[a][field] += 1;
+          for (auto& id : q) use(id, a, 2);
+        std::sort(terms.begin(), terms.end());
+        counts[a].reserve(terms.size());
+        for (uint32_t term : terms) {
+          counts[a].push_back({term, table[term]});
+          table[term] = {};
         }
       }
     });

@@ -54,7 +54,8 @@ class Node {
   bool is_map() const { return kind() == Kind::kMap; }
   // A scalar written in quotes ('…' or "…"); false for a plain or block (| >) scalar.
   bool quoted() const;
-  // A scalar's text (escapes resolved, lines folded); empty for anything else, null included.
+  // A scalar's text (escapes resolved, lines folded); empty for anything else, null included. Always valid
+  // UTF-8: a file with bytes that are not, or an escape naming a surrogate, does not parse.
   std::string_view text() const;
   int line() const;
   int col() const;

@@ -148,6 +148,9 @@ TEST_CASE("yaml: invalid UTF-8 and control characters are refused at their posit
   CHECK(error_of("a: ok\nb: \xFF\n") == "f.yaml:2:4: invalid leading UTF-8 octet (0xFF)");
   CHECK(error_of("a: \"x\x01\"\n") == "f.yaml:1:6: control characters are not allowed (0x01)");
   CHECK(error_of("a: \xD8\xB3\xFF\n") == "f.yaml:1:5: invalid leading UTF-8 octet (0xFF)");
+  // Escapes cannot make invalid UTF-8 either: a lone surrogate is refused.
+  CHECK(error_of("a: \"\\uD800\"\n") ==
+        "f.yaml:1:4: found invalid Unicode character escape code (while parsing a quoted scalar that starts at 1:4)");
 }
 
 TEST_CASE("yaml: nesting deeper than the limit is refused, up to it is fine") {
