@@ -77,16 +77,6 @@ Matcher::~Matcher() = default;
 
 size_t Matcher::vocabulary_size() const { return index_->terms.size(); }
 
-namespace {
-
-std::vector<std::string> analyse(const std::string& text, const std::string& lang) {
-  std::vector<std::string> out;
-  text::Stemmer& st = stemmer_for(lang);
-  for (auto& w : text::words(text::fold(text))) out.push_back(st.stem(w));
-  return out;
-}
-
-}  // namespace
 
 Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::make_unique<Index>()), tuning_(tuning) {
   Index& ix = *index_;
@@ -118,27 +108,46 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   for (std::size_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       Vocabulary& vocabulary = vocabularies[t];
+      // Words recur across articles: a folded word met before in the same language is neither stemmed nor
+      // looked up by its stem again. Stems are numbered as they are made (a stem → its term, once known).
+      std::map<std::string, std::unordered_map<std::string, uint32_t>> stem_of_word;  // per language
+      std::vector<std::string> stems;
+      std::vector<uint32_t> term_of_stem;
+      constexpr uint32_t kNoTerm = UINT32_MAX;
       for (std::size_t a = first(t); a < first(t + 1); ++a) {
-        std::array<std::vector<std::string>, kFieldCount> fields;
-        std::vector<std::vector<std::string>> questions;
-        for (const auto& entry : content.articles[a].text) {
-          const std::string& lang = entry.first;  // a named variable: lambdas may not capture bindings (clang 14)
-          const ArticleText& tx = entry.second;
-          auto add = [&](int field, const std::string& s) {
-            for (auto& w : analyse(s, lang)) fields[field].push_back(std::move(w));
+        std::array<std::vector<uint32_t>, kFieldCount> fields;  // stem numbers
+        std::vector<std::vector<uint32_t>> questions;
+        for (const auto& [lang, tx] : content.articles[a].text) {
+          text::Stemmer& stemmer = stemmer_for(lang);
+          auto& known = stem_of_word[lang];
+          auto analyse = [&](const std::string& s, std::vector<uint32_t>& out) {
+            for (auto& w : text::words(text::fold(s))) {
+              auto [it, fresh] = known.try_emplace(std::move(w), static_cast<uint32_t>(stems.size()));
+              if (fresh) {
+                stems.push_back(stemmer.stem(it->first));
+                term_of_stem.push_back(kNoTerm);
+              }
+              out.push_back(it->second);
+            }
           };
-          add(0, tx.title);
-          for (const auto& k : tx.keywords) add(1, k);
-          for (const auto& q : tx.questions) questions.push_back(analyse(q, lang));
-          add(3, tx.short_text);
-          add(4, tx.body);
+          analyse(tx.title, fields[0]);
+          for (const auto& k : tx.keywords) analyse(k, fields[1]);
+          for (const auto& q : tx.questions) analyse(q, questions.emplace_back());
+          analyse(tx.short_text, fields[3]);
+          analyse(tx.body, fields[4]);
         }
+        // Terms are numbered here, field by field, so that their order of first use is a serial build's.
+        auto term = [&](uint32_t stem) {
+          uint32_t& id = term_of_stem[stem];
+          if (id == kNoTerm) id = vocabulary.id(std::string(stems[stem]));
+          return id;
+        };
         Analysed& out = analysed[a];
         for (int f = 0; f < kFieldCount; ++f)
-          for (auto& w : fields[f]) out.fields[f].push_back(vocabulary.id(std::move(w)));
+          for (uint32_t stem : fields[f]) out.fields[f].push_back(term(stem));
         for (auto& q : questions) {
           auto& ids = out.questions.emplace_back();
-          for (auto& w : q) ids.push_back(vocabulary.id(std::move(w)));
+          for (uint32_t stem : q) ids.push_back(term(stem));
         }
       }
     });
