@@ -150,7 +150,7 @@ TEST_CASE("yaml: invalid UTF-8 and control characters are refused at their posit
   CHECK(error_of("a: \xD8\xB3\xFF\n") == "f.yaml:1:5: invalid leading UTF-8 octet (0xFF)");
   // Escapes cannot make invalid UTF-8 either: a lone surrogate is refused.
   CHECK(error_of("a: \"\\uD800\"\n") ==
-        "f.yaml:1:4: found invalid Unicode character escape code (while parsing a quoted scalar that starts at 1:4)");
+        "f.yaml:1:7: found invalid Unicode character escape code (while parsing a quoted scalar that starts at 1:4)");
 }
 
 TEST_CASE("yaml: nesting deeper than the limit is refused, up to it is fine") {
