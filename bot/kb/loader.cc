@@ -302,7 +302,9 @@ void load_menu(const fs::path& path, Content& content, std::vector<Problem>& pro
   }
   auto doc = r.load();
   if (!doc || !r.check_map(doc->root(), {"categories"}, {"categories"}, "the menu")) return;
-  Node cats = *doc->root().find("categories");
+  auto categories = doc->root().find("categories");
+  if (!categories) return;  // reported by check_map
+  Node cats = *categories;
   if (!cats.is_sequence()) {
     r.error(cats, "'categories' must be a list");
     return;
@@ -384,8 +386,9 @@ void load_safety(const fs::path& path, Content& content, std::vector<Problem>& p
   }
   auto doc = r.load();
   if (!doc || !r.check_map(doc->root(), {"categories"}, {"categories"}, "the safety file")) return;
-  Node cats = *doc->root().find("categories");
-  if (!r.check_map(cats, {}, {}, "'categories'")) return;
+  auto categories = doc->root().find("categories");
+  if (!categories || !r.check_map(*categories, {}, {}, "'categories'")) return;  // missing: reported by check_map
+  Node cats = *categories;
   for (auto [name, c] : cats.entries()) {
     if (!r.check_map(c, {"article", "phrases"}, {"article", "phrases"}, "a safety category")) continue;
     SafetyCategory s;
@@ -393,8 +396,9 @@ void load_safety(const fs::path& path, Content& content, std::vector<Problem>& p
     s.article = r.str(c, "article");
     Node article = r.at(c, "article");
     refs.push_back({article.line(), article.col(), s.article});
-    Node ph = *c.find("phrases");
-    if (!r.check_map(ph, {}, {}, "'phrases'")) continue;
+    auto phrases = c.find("phrases");
+    if (!phrases || !r.check_map(*phrases, {}, {}, "'phrases'")) continue;  // missing: reported by check_map
+    Node ph = *phrases;
     for (auto [lang_key, words] : ph.entries()) {
       std::string lang(lang_key.text());
       if (!is_known_language(lang)) {
@@ -471,9 +475,10 @@ ContentLoad load_content(const std::string& dir_in, const std::string& today_in)
     auto broken = [&](const std::string& key, const std::string& id, bool exists) {
       if (exists) return;
       auto doc = yaml::Document::parse_file(a.file);
-      if (!doc.document) return;  // changed on disk since: the next load reports it
-      Node list = *doc.document->root().find(key), at = list;
-      for (Node item : list.items())
+      auto list = doc.document ? doc.document->root().find(key) : std::nullopt;
+      if (!list) return;  // the file changed on disk since: the next load reports it
+      Node at = *list;
+      for (Node item : list->items())
         if (item.text() == id) at = item;
       ref_problem(a.file, at.line(), at.col(),
                   std::string(key == "related" ? "related article" : "service") + " '" + id + "' does not exist" +
@@ -483,9 +488,8 @@ ContentLoad load_content(const std::string& dir_in, const std::string& today_in)
     for (const auto& s : a.services) broken("services", s, service_ids.count(s) > 0);
     if (!content.menu.empty() && !a.category.empty() && !categories.count(a.category)) {
       auto doc = yaml::Document::parse_file(a.file);
-      if (!doc.document) continue;
-      Node category = *doc.document->root().find("category");
-      ref_problem(a.file, category.line(), category.col(), "category '" + a.category + "' is not in menu.yaml");
+      if (auto category = doc.document ? doc.document->root().find("category") : std::nullopt)
+        ref_problem(a.file, category->line(), category->col(), "category '" + a.category + "' is not in menu.yaml");
     }
   }
   std::string menu_file = (dir / "menu.yaml").string();
