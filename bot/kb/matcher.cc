@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "bot/text/fold_memo.h"
 #include "bot/text/normalize.h"
 #include "bot/text/stem.h"
 #include "bot/text/tokenize.h"
@@ -114,6 +115,7 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
       std::vector<std::string> stems;
       std::vector<uint32_t> term_of_stem;
       constexpr uint32_t kNoTerm = UINT32_MAX;
+      text::FoldMemo folding;  // most words were folded before, in another text
       for (std::size_t a = first(t); a < first(t + 1); ++a) {
         std::array<std::vector<uint32_t>, kFieldCount> fields;  // stem numbers
         std::vector<std::vector<uint32_t>> questions;
@@ -121,7 +123,7 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
           text::Stemmer& stemmer = stemmer_for(lang);
           auto& known = stem_of_word[lang];
           auto analyse = [&](const std::string& s, std::vector<uint32_t>& out) {
-            for (auto& w : text::words(text::fold(s))) {
+            for (auto& w : text::words(folding.fold(s))) {
               auto [it, fresh] = known.try_emplace(std::move(w), static_cast<uint32_t>(stems.size()));
               if (fresh) {
                 stems.push_back(stemmer.stem(it->first));
