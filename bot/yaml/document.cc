@@ -2,12 +2,12 @@
 
 #include <yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <new>
-#include <sstream>
 
 namespace approdo::yaml {
 
