@@ -78,7 +78,6 @@ Matcher::~Matcher() = default;
 
 size_t Matcher::vocabulary_size() const { return index_->terms.size(); }
 
-
 Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::make_unique<Index>()), tuning_(tuning) {
   Index& ix = *index_;
   size_t n = content.articles.size();
