@@ -47,7 +47,7 @@ void read_word_lists(const yaml::Node& node, const std::string& what, const std:
       error(words, what + " '" + name + "' must be a list of words");
       continue;
     }
-    for (yaml::Node w : words.items()) add(name, text::fold(std::string(w.text())));
+    for (yaml::Node w : words.items()) add(name, text::fold(w.text()));
   }
 }
 
