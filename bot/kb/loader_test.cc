@@ -185,5 +185,15 @@ TEST_CASE("YAML the parser refuses is one problem at its position: a duplicate l
   CHECK(problems_in(d).at(0) == f + ":14:12: error: invalid leading UTF-8 octet (0xFF)");
 }
 
+TEST_CASE("columns count characters, as editors show them, after Arabic or Cyrillic text on the line") {
+  testing::ScratchDir d;
+  write_valid(d);
+  d.write("canned/greeting.yaml",
+          "id: greeting\ntitle: {en: Greeting}\ntext: {en: Hello, fr: Salut, ar: مرحبا, fa: سلام, ps: سلام, uk: Привіт, "
+          "xx: Hi}\n");
+  // "text: {en: Hello, fr: Salut, ar: مرحبا, fa: سلام, ps: سلام, uk: Привіт, " is 72 characters (91 bytes).
+  CHECK(only_problem(d) == "canned/greeting.yaml:3:73: error: unknown language 'xx' (use en, fr, ar, fa, ps, uk or it)");
+}
+
 }  // namespace
 }  // namespace approdo
