@@ -9,7 +9,8 @@ SAN_BUILD ?= build-san
 FUZZ_SECONDS ?= 10
 # Every parser of outside input, as fuzz target:seed directory (the seeds are its real inputs).
 FUZZERS = telegram_update:tests/fixtures/telegram whatsapp_notification:tests/fixtures/whatsapp \
-  twilio_form:tests/fixtures/twilio webchat_post:tests/fixtures/webchat config:deploy content_yaml:content/articles message_format:locales
+  twilio_form:tests/fixtures/twilio webchat_post:tests/fixtures/webchat config:deploy content_yaml:content/articles \
+  message_format:locales yaml_document:content
 FUZZ_TARGETS = $(foreach f,$(FUZZERS),$(firstword $(subst :, ,$(f)))_fuzz)
 
 all: build

@@ -1,7 +1,5 @@
 #include "bot/app/config.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -9,6 +7,7 @@
 #include <vector>
 
 #include "bot/text/utf8.h"
+#include "bot/yaml/document.h"
 
 extern char** environ;
 
@@ -78,32 +77,31 @@ bool is_integer(const std::string& s) {
   return !s.empty() && s.size() < 10 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-std::string where(const std::string& file, const YAML::Mark& m) {
-  return file + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+std::string where(const std::string& file, const yaml::Node& at) {
+  return file + ":" + std::to_string(at.line()) + ":" + std::to_string(at.col());
 }
 
 // Walks the YAML mapping, setting known scalar keys; returns the first problem.
-std::string walk(const YAML::Node& node, const std::string& prefix, const std::string& file,
+std::string walk(const yaml::Node& node, const std::string& prefix, const std::string& file,
                  const std::vector<Key>& known, Config& config) {
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    std::string name = it->first.as<std::string>();
+  for (auto [key_node, value] : node.entries()) {
+    std::string name(key_node.text());
     std::string path = prefix.empty() ? name : prefix + "." + name;
-    YAML::Node value = it->second;  // a copy: it-> yields a proxy that dies at the end of the statement
     bool is_section = std::any_of(known.begin(), known.end(),
                                   [&](const Key& k) { return k.path.rfind(path + ".", 0) == 0; });
     auto key = std::find_if(known.begin(), known.end(), [&](const Key& k) { return k.path == path; });
     if (is_section) {
-      if (value.IsNull()) continue;  // an empty section, e.g. "twilio:" with nothing under it
-      if (!value.IsMap()) return where(file, value.Mark()) + ": '" + path + "' must be a mapping";
+      if (value.is_null()) continue;  // an empty section, e.g. "twilio:" with nothing under it
+      if (!value.is_map()) return where(file, value) + ": '" + path + "' must be a mapping";
       if (auto e = walk(value, path, file, known, config); !e.empty()) return e;
       continue;
     }
-    if (key == known.end()) return where(file, it->first.Mark()) + ": unknown key '" + path + "'";
-    if (value.IsNull()) continue;
-    if (!value.IsScalar()) return where(file, value.Mark()) + ": '" + path + "' must be a single value";
-    std::string s = value.Scalar();
+    if (key == known.end()) return where(file, key_node) + ": unknown key '" + path + "'";
+    if (value.is_null()) continue;
+    if (!value.is_scalar()) return where(file, value) + ": '" + path + "' must be a single value";
+    std::string s(value.text());
     if (key->is_int && !is_integer(s))
-      return where(file, value.Mark()) + ": '" + path + "' must be a whole number, not '" + s + "'";
+      return where(file, value) + ": '" + path + "' must be a whole number, not '" + s + "'";
     key->set(config, s);
   }
   return {};
@@ -149,24 +147,19 @@ ConfigResult load_config(const std::string& path, const std::map<std::string, st
     r.error = path + ": config file not found";
     return r;
   }
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& e) {
-    r.error = text::one_line(where(path, e.mark) + ": " + e.msg);  // yaml-cpp quotes the character it refused
+  auto parsed = yaml::Document::parse_file(path);
+  if (!parsed.document) {
+    r.error = text::one_line(parsed.error.format());
     return r;
   }
+  yaml::Node root = parsed.document->root();
   auto known = keys();
-  if (!root.IsNull()) {
-    if (!root.IsMap()) {
+  if (!root.is_null()) {
+    if (!root.is_map()) {
       r.error = path + ":1:1: the config must be a mapping of keys";
       return r;
     }
-    try {
-      r.error = walk(root, "", path, known, r.config);
-    } catch (const std::exception& e) {
-      r.error = path + ": " + e.what();
-    }
+    r.error = walk(root, "", path, known, r.config);
   }
   if (r.error.empty()) r.error = apply_env(env, known, r.config);
   if (r.error.empty()) r.error = check(r.config, path);

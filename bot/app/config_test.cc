@@ -49,10 +49,11 @@ TEST_CASE("config mistakes are one line naming the file and the key") {
       {"listen: {port: eighty}\n", "'listen.port'"},
       {"http_threads: 1\n", "'http_threads' must be 2..256"},
       {"channels: {telegram: {bot_tokn: x}}\n", "unknown key 'channels.telegram.bot_tokn'"},
-      {"listen: [1, 2\n", "c.yaml:"},
+      {"listen: [1, 2\n", "c.yaml:2:1: did not find expected ',' or ']' (while parsing a flow sequence that starts at 1:9)"},
       // A key holding a line break (found by fuzz/config_fuzz) is still quoted on one line.
       {"\"chan\\rnels\\n\": {}\n", "unknown key 'chan nels '"},
-      {"a: \"x\\\x01\"\n", "c.yaml:"},  // yaml-cpp's own message quotes the character it refused
+      {"a: \"x\\\x01\"\n", "c.yaml:1:7: control characters are not allowed (0x01)"},  // libyaml's words
+      {"listen: {port: 1}\nlisten: {port: 2}\n", "c.yaml:2:1: duplicate key 'listen'"},
   };
   for (const auto& c : cases) {
     auto path = dir.write("c.yaml", c.yaml);

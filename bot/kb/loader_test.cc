@@ -158,5 +158,42 @@ TEST_CASE("a menu entry naming a missing article, and a duplicate id, are errors
   CHECK(duplicate);
 }
 
+TEST_CASE("a menu, safety file or safety category missing its required part is an error at its line, not a crash") {
+  testing::ScratchDir d;
+  write_valid(d);
+  d.write("menu.yaml", "title: Menu\n");
+  d.write("safety.yaml", "categories:\n  self-harm:\n    article: emergency-numbers\n");
+  auto all = joined(problems_in(d));
+  CHECK(all.find("menu.yaml:1:1: error: unknown key 'title'\n") != std::string::npos);
+  CHECK(all.find("menu.yaml:1:1: error: the menu is missing the required key 'categories'\n") != std::string::npos);
+  CHECK(all.find("safety.yaml:3:5: error: a safety category is missing the required key 'phrases'\n") != std::string::npos);
+  d.write("safety.yaml", "version: 1\n");
+  CHECK(joined(problems_in(d)).find("safety.yaml:1:1: error: the safety file is missing the required key 'categories'") !=
+        std::string::npos);
+}
+
+TEST_CASE("YAML the parser refuses is one problem at its position: a duplicate language, a bad byte") {
+  std::string a = article("tax-code", "documents");
+  const std::string f = "articles/documents/tax-code.yaml";
+  testing::ScratchDir d;
+  write_valid(d);
+  auto pos = a.find("  fr:\n");
+  d.write(f, std::string(a).insert(pos, "  en:\n    title: again\n"));
+  // The file is refused as a whole, so references to its article are broken too: the parser's problem comes first.
+  CHECK(problems_in(d).at(0) == f + ":19:3: error: duplicate key 'en'");
+  d.write(f, std::string(a).replace(a.find("Title tax-code"), 1, "\xFF"));
+  CHECK(problems_in(d).at(0) == f + ":14:12: error: invalid leading UTF-8 octet (0xFF)");
+}
+
+TEST_CASE("columns count characters, as editors show them, after Arabic or Cyrillic text on the line") {
+  testing::ScratchDir d;
+  write_valid(d);
+  d.write("canned/greeting.yaml",
+          "id: greeting\ntitle: {en: Greeting}\ntext: {en: Hello, fr: Salut, ar: مرحبا, fa: سلام, ps: سلام, uk: Привіт, "
+          "xx: Hi}\n");
+  // "text: {en: Hello, fr: Salut, ar: مرحبا, fa: سلام, ps: سلام, uk: Привіт, " is 72 characters (91 bytes).
+  CHECK(only_problem(d) == "canned/greeting.yaml:3:73: error: unknown language 'xx' (use en, fr, ar, fa, ps, uk or it)");
+}
+
 }  // namespace
 }  // namespace approdo

@@ -2,7 +2,6 @@
 
 #include <unicode/msgfmt.h>
 #include <unicode/unistr.h>
-#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <functional>
@@ -11,7 +10,7 @@
 #include "bot/core/language.h"
 #include "bot/text/normalize.h"
 #include "bot/text/tokenize.h"
-#include "bot/text/utf8.h"
+#include "bot/yaml/document.h"
 
 namespace approdo {
 namespace fs = std::filesystem;
@@ -35,21 +34,20 @@ const std::map<std::string, SmallTalk>& small_talk_names() {
 
 // Reads a mapping of names to lists of words (`commands`, `small_talk`); names must be in `known`.
 template <typename Kind>
-void read_word_lists(const YAML::Node& node, const std::string& what, const std::map<std::string, Kind>& known,
-                     const std::function<void(const YAML::Mark&, const std::string&)>& error,
+void read_word_lists(const yaml::Node& node, const std::string& what, const std::map<std::string, Kind>& known,
+                     const std::function<void(const yaml::Node&, const std::string&)>& error,
                      const std::function<void(const std::string&, const std::string&)>& add) {
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    std::string name = it->first.Scalar();
+  for (auto [key, words] : node.entries()) {
+    std::string name(key.text());
     if (!known.count(name)) {
-      error(it->first.Mark(), "unknown " + what + " '" + name + "'");
+      error(key, "unknown " + what + " '" + name + "'");
       continue;
     }
-    if (!it->second.IsSequence()) {
-      error(it->second.Mark(), what + " '" + name + "' must be a list of words");
+    if (!words.is_sequence()) {
+      error(words, what + " '" + name + "' must be a list of words");
       continue;
     }
-    YAML::Node words = it->second;  // a copy: ranging over it->second would range over a dead proxy
-    for (const auto& w : words) add(name, text::fold(w.Scalar()));
+    for (yaml::Node w : words.items()) add(name, text::fold(w.text()));
   }
 }
 
@@ -157,8 +155,8 @@ SmallTalk Locales::small_talk(const std::string& folded, bool matched_confidentl
 LocalesLoad load_locales(const std::string& dir) {
   LocalesLoad out;
   out.locales = std::make_shared<Locales>();
-  auto problem = [&](const std::string& file, const YAML::Mark& m, Problem::Severity s, const std::string& msg) {
-    out.problems.push_back({file, m.line + 1, m.column + 1, s, msg});
+  auto problem = [&](const std::string& file, const yaml::Node& at, Problem::Severity s, const std::string& msg) {
+    out.problems.push_back({file, at.line(), at.col(), s, msg});
   };
   if (!fs::is_directory(dir)) {
     out.problems.push_back({dir, 0, 0, Problem::Severity::kError, "locales directory not found"});
@@ -171,73 +169,71 @@ LocalesLoad load_locales(const std::string& dir) {
     // Named copies: lambdas below capture them, which clang 14 refuses for structured bindings.
     const std::string& code = entry.first;
     const std::string& file = entry.second;
-    YAML::Node root;
-    try {
-      root = YAML::LoadFile(file);
-    } catch (const YAML::Exception& e) {
-      problem(file, e.mark, Problem::Severity::kError, e.msg);
+    auto parsed = yaml::Document::parse_file(file);
+    if (!parsed.document) {
+      out.problems.push_back({file, parsed.error.line, parsed.error.col, Problem::Severity::kError, parsed.error.message});
       continue;
     }
+    yaml::Node root = parsed.document->root();
     if (!is_known_language(code)) {
       out.problems.push_back({file, 0, 0, Problem::Severity::kError, "unknown language file '" + code + "'"});
       continue;
     }
-    if (!root.IsMap()) {
-      problem(file, root.Mark(), Problem::Severity::kError, "a locale file must be a mapping");
+    if (!root.is_map()) {
+      problem(file, root, Problem::Severity::kError, "a locale file must be a mapping");
       continue;
     }
     static const std::set<std::string> allowed = {"locale", "language_name", "updated", "native_review", "messages", "commands",
                                                   "small_talk"};
-    for (auto it = root.begin(); it != root.end(); ++it)
-      if (!allowed.count(it->first.Scalar()))
-        problem(file, it->first.Mark(), Problem::Severity::kError, "unknown key '" + it->first.Scalar() + "'");
+    for (auto [key, value] : root.entries())
+      if (std::string k(key.text()); !allowed.count(k))
+        problem(file, key, Problem::Severity::kError, "unknown key '" + k + "'");
     Locale loc;
     loc.code = code;
-    if (root["locale"].IsDefined() && root["locale"].Scalar() != code)
-      problem(file, root["locale"].Mark(), Problem::Severity::kError, "locale '" + root["locale"].Scalar() + "' does not match the file name");
-    if (!root["language_name"].IsDefined())
-      problem(file, root.Mark(), Problem::Severity::kError, "missing 'language_name'");
+    if (auto locale = root.find("locale"); locale && locale->text() != code)
+      problem(file, *locale, Problem::Severity::kError, "locale '" + std::string(locale->text()) + "' does not match the file name");
+    if (auto name = root.find("language_name"); !name)
+      problem(file, root, Problem::Severity::kError, "missing 'language_name'");
     else
-      loc.language_name = root["language_name"].Scalar();
-    YAML::Node msgs = root["messages"];
-    if (!msgs.IsMap()) {
-      problem(file, msgs.IsDefined() ? msgs.Mark() : root.Mark(), Problem::Severity::kError, "'messages' must be a mapping");
+      loc.language_name = name->text();
+    auto msgs = root.find("messages");
+    if (!msgs || !msgs->is_map()) {
+      problem(file, msgs.value_or(root), Problem::Severity::kError, "'messages' must be a mapping");
     } else {
-      for (auto it = msgs.begin(); it != msgs.end(); ++it) {
-        std::string key = it->first.Scalar();
-        if (!it->second.IsScalar()) {
-          problem(file, it->second.Mark(), Problem::Severity::kError, "message '" + key + "' must be text");
+      for (auto [message_key, message] : msgs->entries()) {
+        std::string key(message_key.text());
+        if (!message.is_scalar()) {
+          problem(file, message, Problem::Severity::kError, "message '" + key + "' must be text");
           continue;
         }
-        std::string value = it->second.Scalar();
-        if (loc.messages.count(key)) problem(file, it->first.Mark(), Problem::Severity::kError, "duplicate key '" + key + "'");
-        if (!text::is_valid_utf8(value) || !text::is_nfc(value) || text::has_bidi_controls(value))
-          problem(file, it->second.Mark(), Problem::Severity::kError, "message '" + key + "' is not clean NFC text without direction controls");
+        std::string value(message.text());
+        if (!text::is_nfc(value) || text::has_bidi_controls(value))  // UTF-8 already: the parser checks it
+          problem(file, message, Problem::Severity::kError, "message '" + key + "' is not clean NFC text without direction controls");
         UErrorCode status = U_ZERO_ERROR;
         UParseError perr{};
         icu::MessageFormat mf(icu::UnicodeString::fromUTF8(value), icu::Locale(code.c_str()), perr, status);
         if (U_FAILURE(status))
-          problem(file, it->second.Mark(), Problem::Severity::kError,
+          problem(file, message, Problem::Severity::kError,
                   "message '" + key + "' is not valid ICU MessageFormat (" + u_errorName(status) + " at offset " + std::to_string(perr.offset) + ")");
         loc.messages[key] = value;
       }
     }
-    YAML::Node cmds = root["commands"];
-    if (!cmds.IsMap()) {
-      problem(file, cmds.IsDefined() ? cmds.Mark() : root.Mark(), Problem::Severity::kError, "'commands' must be a mapping");
+    auto cmds = root.find("commands");
+    if (!cmds || !cmds->is_map()) {
+      problem(file, cmds.value_or(root), Problem::Severity::kError, "'commands' must be a mapping");
     } else {
       read_word_lists<Command>(
-          cmds, "command", command_names(),
-          [&](const YAML::Mark& m, const std::string& msg) { problem(file, m, Problem::Severity::kError, msg); },
+          *cmds, "command", command_names(),
+          [&](const yaml::Node& at, const std::string& msg) { problem(file, at, Problem::Severity::kError, msg); },
           [&](const std::string& name, const std::string& w) { loc.commands[name].push_back(w); });
     }
-    if (YAML::Node talk = root["small_talk"]; talk.IsDefined()) {
-      if (!talk.IsMap())
-        problem(file, talk.Mark(), Problem::Severity::kError, "'small_talk' must be a mapping");
+    if (auto talk = root.find("small_talk")) {
+      if (!talk->is_map())
+        problem(file, *talk, Problem::Severity::kError, "'small_talk' must be a mapping");
       else
         read_word_lists<SmallTalk>(
-            talk, "small talk", small_talk_names(),
-            [&](const YAML::Mark& m, const std::string& msg) { problem(file, m, Problem::Severity::kError, msg); },
+            *talk, "small talk", small_talk_names(),
+            [&](const yaml::Node& at, const std::string& msg) { problem(file, at, Problem::Severity::kError, msg); },
             [&](const std::string& name, const std::string& w) { loc.small_talk[name].push_back(text::words(w)); });
     }
     out.locales->locales_[code] = std::move(loc);

@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "bot/text/fold_memo.h"
 #include "bot/text/normalize.h"
 #include "bot/text/stem.h"
 #include "bot/text/tokenize.h"
@@ -77,17 +78,6 @@ Matcher::~Matcher() = default;
 
 size_t Matcher::vocabulary_size() const { return index_->terms.size(); }
 
-namespace {
-
-std::vector<std::string> analyse(const std::string& text, const std::string& lang) {
-  std::vector<std::string> out;
-  text::Stemmer& st = stemmer_for(lang);
-  for (auto& w : text::words(text::fold(text))) out.push_back(st.stem(w));
-  return out;
-}
-
-}  // namespace
-
 Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::make_unique<Index>()), tuning_(tuning) {
   Index& ix = *index_;
   size_t n = content.articles.size();
@@ -118,27 +108,47 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   for (std::size_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
       Vocabulary& vocabulary = vocabularies[t];
+      // Words recur across articles: a folded word met before in the same language is neither stemmed nor
+      // looked up by its stem again. Stems are numbered as they are made (a stem → its term, once known).
+      std::map<std::string, std::unordered_map<std::string, uint32_t>> stem_of_word;  // per language
+      std::vector<std::string> stems;
+      std::vector<uint32_t> term_of_stem;
+      constexpr uint32_t kNoTerm = UINT32_MAX;
+      text::FoldMemo folding;  // most words were folded before, in another text
       for (std::size_t a = first(t); a < first(t + 1); ++a) {
-        std::array<std::vector<std::string>, kFieldCount> fields;
-        std::vector<std::vector<std::string>> questions;
-        for (const auto& entry : content.articles[a].text) {
-          const std::string& lang = entry.first;  // a named variable: lambdas may not capture bindings (clang 14)
-          const ArticleText& tx = entry.second;
-          auto add = [&](int field, const std::string& s) {
-            for (auto& w : analyse(s, lang)) fields[field].push_back(std::move(w));
+        std::array<std::vector<uint32_t>, kFieldCount> fields;  // stem numbers
+        std::vector<std::vector<uint32_t>> questions;
+        for (const auto& [lang, tx] : content.articles[a].text) {
+          text::Stemmer& stemmer = stemmer_for(lang);
+          auto& known = stem_of_word[lang];
+          auto analyse = [&](const std::string& s, std::vector<uint32_t>& out) {
+            for (auto& w : text::words(folding.fold(s))) {
+              auto [it, fresh] = known.try_emplace(std::move(w), static_cast<uint32_t>(stems.size()));
+              if (fresh) {
+                stems.push_back(stemmer.stem(it->first));
+                term_of_stem.push_back(kNoTerm);
+              }
+              out.push_back(it->second);
+            }
           };
-          add(0, tx.title);
-          for (const auto& k : tx.keywords) add(1, k);
-          for (const auto& q : tx.questions) questions.push_back(analyse(q, lang));
-          add(3, tx.short_text);
-          add(4, tx.body);
+          analyse(tx.title, fields[0]);
+          for (const auto& k : tx.keywords) analyse(k, fields[1]);
+          for (const auto& q : tx.questions) analyse(q, questions.emplace_back());
+          analyse(tx.short_text, fields[3]);
+          analyse(tx.body, fields[4]);
         }
+        // Terms are numbered here, field by field, so that their order of first use is a serial build's.
+        auto term = [&](uint32_t stem) {
+          uint32_t& id = term_of_stem[stem];
+          if (id == kNoTerm) id = vocabulary.id(std::string(stems[stem]));
+          return id;
+        };
         Analysed& out = analysed[a];
         for (int f = 0; f < kFieldCount; ++f)
-          for (auto& w : fields[f]) out.fields[f].push_back(vocabulary.id(std::move(w)));
+          for (uint32_t stem : fields[f]) out.fields[f].push_back(term(stem));
         for (auto& q : questions) {
           auto& ids = out.questions.emplace_back();
-          for (auto& w : q) ids.push_back(vocabulary.id(std::move(w)));
+          for (uint32_t stem : q) ids.push_back(term(stem));
         }
       }
     });
@@ -155,7 +165,8 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   }
 
   // Per article, in parallel again: each term once with its count in every field (questions are field 2),
-  // sorted by term, and the fields' lengths.
+  // sorted by term, and the fields' lengths. Counted in a table indexed by term, so only the article's distinct
+  // terms are sorted, not every use of them.
   struct TermCounts {
     uint32_t term;
     std::array<float, kFieldCount> count;
@@ -165,25 +176,26 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   pool.clear();
   for (std::size_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
-      std::vector<std::pair<uint32_t, int>> uses;  // term, field
+      std::vector<std::array<float, kFieldCount>> table(ix.terms.size());
+      std::vector<uint32_t> terms;  // the article's distinct terms
+      auto use = [&](uint32_t& id, std::size_t a, int field) {
+        id = global[t][id];
+        if (table[id] == std::array<float, kFieldCount>{}) terms.push_back(id);
+        table[id][field] += 1;
+        len[a][field] += 1;
+      };
       for (std::size_t a = first(t); a < first(t + 1); ++a) {
-        uses.clear();
+        terms.clear();
         len[a] = {};
         for (int f = 0; f < kFieldCount; ++f)
-          for (auto& id : analysed[a].fields[f]) {
-            id = global[t][id];
-            uses.emplace_back(id, f);
-          }
+          for (auto& id : analysed[a].fields[f]) use(id, a, f);
         for (auto& q : analysed[a].questions)
-          for (auto& id : q) {
-            id = global[t][id];
-            uses.emplace_back(id, 2);
-          }
-        std::sort(uses.begin(), uses.end());
-        for (const auto& [term, field] : uses) {
-          if (counts[a].empty() || counts[a].back().term != term) counts[a].push_back({term, {}});
-          counts[a].back().count[field] += 1;
-          len[a][field] += 1;
+          for (auto& id : q) use(id, a, 2);
+        std::sort(terms.begin(), terms.end());
+        counts[a].reserve(terms.size());
+        for (uint32_t term : terms) {
+          counts[a].push_back({term, table[term]});
+          table[term] = {};
         }
       }
     });

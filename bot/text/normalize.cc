@@ -128,12 +128,14 @@ bool is_nfc(std::string_view utf8) {
 }
 
 bool has_bidi_controls(std::string_view utf8) {
-  if (is_ascii(utf8)) return false;  // every bidi control is outside ASCII
-  icu::UnicodeString s = icu::UnicodeString::fromUTF8(utf8);
-  for (int32_t i = 0; i < s.length();) {
-    UChar32 c = s.char32At(i);
-    if (is_bidi_control(c)) return true;
-    i += U16_LENGTH(c);
+  // Looked for in the UTF-8 bytes themselves (the loader checks every text of the knowledge base, so no
+  // conversion): U+061C is D8 9C; U+200E-200F and U+202A-202E are E2 80 xx; U+2066-2069 are E2 81 xx.
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(utf8[i]); };
+  for (std::size_t i = 0; i + 1 < utf8.size(); ++i) {
+    if (byte(i) == 0xD8 && byte(i + 1) == 0x9C) return true;
+    if (byte(i) != 0xE2 || i + 2 >= utf8.size()) continue;
+    UChar32 c = 0x2000 | ((byte(i + 1) & 0x0F) << 6) | (byte(i + 2) & 0x3F);
+    if ((byte(i + 1) == 0x80 || byte(i + 1) == 0x81) && is_bidi_control(c)) return true;
   }
   return false;
 }

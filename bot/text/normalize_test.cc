@@ -45,6 +45,10 @@ TEST_CASE("NFC and bidi checks") {
   CHECK(has_bidi_controls("abc\u200E"));
   CHECK(has_bidi_controls("\u2067x\u2069"));
   CHECK(has_bidi_controls("\u061C"));
+  CHECK(has_bidi_controls("سلام\u202B"));
+  // Their neighbours are not bidi controls: ZWJ, paragraph separator, narrow no-break space, word joiner,
+  // U+206A, and Arabic letters around U+061C.
+  CHECK_FALSE(has_bidi_controls("\u200D\u2029\u202F\u2060\u206A\u061B\u061D"));
   CHECK_FALSE(has_bidi_controls("سلام 112"));
 }
 

@@ -1,12 +1,12 @@
 #include "bot/text/tokenize.h"
 
 #include <doctest/doctest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <functional>
 
 #include "bot/text/normalize.h"
+#include "bot/yaml/document.h"
 
 namespace approdo::text {
 namespace {
@@ -41,14 +41,18 @@ TEST_CASE("words: the fast path splits exactly as ICU's BreakIterator") {
     if (words(f) != words_by_icu(f)) FAIL_CHECK("segmentation differs for: " << s);
     ++checked;
   };
-  std::function<void(const YAML::Node&)> walk = [&](const YAML::Node& n) {
-    if (n.IsScalar()) check_text(n.Scalar());
-    else if (n.IsSequence()) for (const auto& c : n) walk(c);
-    else if (n.IsMap()) for (const auto& kv : n) walk(kv.second);
+  std::function<void(const yaml::Node&)> walk = [&](const yaml::Node& n) {
+    if (n.is_scalar()) check_text(std::string(n.text()));
+    for (yaml::Node item : n.items()) walk(item);
+    for (auto [key, value] : n.entries()) walk(value);
   };
   for (const char* dir : {"/content", "/locales"})
     for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(APPRODO_SOURCE_DIR) + dir))
-      if (e.path().extension() == ".yaml") walk(YAML::LoadFile(e.path().string()));
+      if (e.path().extension() == ".yaml") {
+        auto parsed = yaml::Document::parse_file(e.path().string());
+        REQUIRE_MESSAGE(parsed.document, parsed.error.format());
+        walk(parsed.document->root());
+      }
   CHECK(checked > 10000);
 }
 
