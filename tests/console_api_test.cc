@@ -274,6 +274,10 @@ TEST_CASE("console tickets: a WhatsApp reply's delivery status, as the provider 
   bool reached = false;
   for (const auto& r : sent) reached |= r.body.find("Sono Carla, sei al sicuro adesso?") != std::string::npos;
   CHECK(reached);
+  // Meta reports a message's status only after its API has answered the send; the stand-in saw the request
+  // before it answered, so wait until the sender has recorded the id Meta returned.
+  for (int i = 0; i < 100 && desk.carla.get(path(id)).body["history"].back()["delivery"] != "sent"; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
 
   json status = json::parse(testing::read_fixture("whatsapp/status_failed.json"));
   auto& st = status["entry"][0]["changes"][0]["value"]["statuses"][0];
