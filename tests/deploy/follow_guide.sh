@@ -21,7 +21,7 @@ trap cleanup EXIT
 step() { echo "== $*"; }
 fail() { echo "deploy guide: FAILED: $*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-# Waits until URL answers with curl's extra arguments; the server had TIMEOUT seconds to come up.
+# Waits up to 10 s until curl, given these arguments (a URL and options), gets an answer.
 wait_for() {
   for _ in $(seq 1 100); do curl -fsS -o /dev/null "$@" 2>/dev/null && return 0; sleep 0.1; done
   return 1
