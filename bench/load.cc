@@ -16,6 +16,7 @@
 //
 // Usage: bench_load [--seconds N] [--rate R] [--connections C]
 //   defaults: 5 s per phase (APPRODO_LOAD_SECONDS=60 for the full run), 5000 messages/s, 32 connections.
+//   --phase ceiling|closed|full|half runs that phase alone (for profiling: `perf record -p` the server).
 #include <httplib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -37,7 +38,7 @@ namespace {
 
 constexpr int kMessagesPerPerson = 4;
 constexpr int64_t kThinkNs = 1'000'000'000;  // a person reads the answer for a second before writing again
-constexpr int kHttpThreads = 8;              // Approdo's default `http_threads`, and the ceiling's pool
+constexpr int kHttpThreads = 32;             // Approdo's default `http_threads`, and the ceiling's pool
 constexpr double kDrainSeconds = 20;         // after the load: how long replies may still arrive
 
 // The bare HTTP layer: cpp-httplib with Approdo's settings (bot/server/http_server.cc), answering 200.
@@ -80,6 +81,9 @@ struct PhaseResult {
   Latencies trips;
   double trip_rate = 0;       // whole trips ended per second in the measured window
   int64_t lost = 0;           // acknowledged messages never answered
+  // People handed to a caseworker by safety triage on a message the dev set does not call urgent: the bot
+  // then stays silent (the caseworker answers), so their next message is "lost" to the generator's eyes.
+  int64_t false_handoffs = 0;
   int64_t people = 0;
   double server_cpu = 0;      // seconds
   double own_cpu = 0;         // generator + stand-in, seconds
@@ -126,6 +130,7 @@ PhaseResult run_approdo(const std::string& binary, const std::string& source, co
   PhaseResult p;
   p.startup_ms = server.startup_ms();
   double cpu0 = server.cpu_seconds(), own0 = own_cpu_seconds();
+  const int64_t urgent0 = webhooks.urgent_sent();
   p.load = run_load(server.port(), webhooks, people, shape);
   // Whatever is still on its way may arrive; then whoever still waits for an answer lost it.
   auto drain_until = steady_ns() + static_cast<int64_t>(kDrainSeconds * 1e9);
@@ -143,7 +148,13 @@ PhaseResult run_approdo(const std::string& binary, const std::string& source, co
   auto recorded = static_cast<int64_t>(m["approdo_inbound_recorded_total"]);
   if (recorded < p.load.posted_ok)
     p.check += " recorded " + std::to_string(recorded) + " of " + std::to_string(p.load.posted_ok) + " acknowledged;";
-  if (p.lost == 0 && static_cast<int64_t>(m["approdo_turns_total"]) != recorded)
+  double handed_over = 0;  // urgent tickets, every category
+  for (const auto& [name, value] : m)
+    if (name.rfind("approdo_triage_urgent_total", 0) == 0) handed_over += value;
+  p.false_handoffs = std::max<int64_t>(0, static_cast<int64_t>(handed_over) - (webhooks.urgent_sent() - urgent0));
+  if (p.lost > p.false_handoffs)
+    p.check += " " + std::to_string(p.lost - p.false_handoffs) + " unanswered beyond the false handoffs;";
+  if (static_cast<int64_t>(m["approdo_turns_total"]) != recorded)
     p.check += " handled " + std::to_string(static_cast<int64_t>(m["approdo_turns_total"])) + ";";
   if (m["approdo_outbox_dead"] > 0) p.check += " dead replies " + std::to_string(m["approdo_outbox_dead"]) + ";";
   if (sink.unknown() > 0) p.check += " replies to unknown addresses " + std::to_string(sink.unknown()) + ";";
@@ -173,16 +184,22 @@ std::string source_dir() { return APPRODO_SOURCE_DIR; }
 int main(int argc, char** argv) {
   double seconds = 5, rate = 5000;
   int connections = 32;
+  std::string only;  // one phase alone, or "" for all
   if (const char* s = std::getenv("APPRODO_LOAD_SECONDS")) seconds = std::atof(s);
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--seconds") seconds = std::atof(argv[i + 1]);
     else if (flag == "--rate") rate = std::atof(argv[i + 1]);
     else if (flag == "--connections") connections = std::atoi(argv[i + 1]);
+    else if (flag == "--phase") only = argv[i + 1];
     else {
-      std::fprintf(stderr, "usage: bench_load [--seconds N] [--rate R] [--connections C]\n");
+      std::fprintf(stderr, "usage: bench_load [--seconds N] [--rate R] [--connections C] [--phase P]\n");
       return 2;
     }
+  }
+  if (!only.empty() && only != "ceiling" && only != "closed" && only != "full" && only != "half") {
+    std::fprintf(stderr, "bench_load: --phase is one of ceiling, closed, full, half\n");
+    return 2;
   }
   if (seconds <= 0 || rate <= 0 || connections <= 0) {
     std::fprintf(stderr, "bench_load: --seconds, --rate and --connections must be positive\n");
@@ -212,11 +229,12 @@ int main(int argc, char** argv) {
   LoadShape half{connections, seconds, 1, rate / 2};
   PhaseResult ceiling, ceiling_half, ack, trip, easy;
   try {
-    ceiling = run_ceiling(*webhooks, closed);
-    ceiling_half = run_ceiling(*webhooks, half);
-    ack = run_approdo(APPRODO_BINARY, source, scratch, *webhooks, closed, "closed");
-    trip = run_approdo(APPRODO_BINARY, source, scratch, *webhooks, full, "full");
-    easy = run_approdo(APPRODO_BINARY, source, scratch, *webhooks, half, "half");
+    auto wanted = [&](const char* phase) { return only.empty() || only == phase; };
+    if (wanted("ceiling")) ceiling = run_ceiling(*webhooks, closed);
+    if (wanted("ceiling")) ceiling_half = run_ceiling(*webhooks, half);
+    if (wanted("closed")) ack = run_approdo(APPRODO_BINARY, source, scratch, *webhooks, closed, "closed");
+    if (wanted("full")) trip = run_approdo(APPRODO_BINARY, source, scratch, *webhooks, full, "full");
+    if (wanted("half")) easy = run_approdo(APPRODO_BINARY, source, scratch, *webhooks, half, "half");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_load: %s\n", e.what());
     fs::remove_all(scratch);
@@ -236,11 +254,12 @@ int main(int argc, char** argv) {
           ")",
       "", "");
   row("  lost (acknowledged, unanswered 20 s after)", std::to_string(trip.lost), "", "");
+  row("    of them handed over by a false urgent (max)", std::to_string(trip.false_handoffs), "", "");
   row("  trip ms p50/p99/max", latency(trip.trips), "", "");
   row("  ack ms p50/p99/max", latency(trip.load.acks), "", "");
   row("open loop at " + fmt("%.0f", rate / 2) + "/s: trip ms p50/p99/max", latency(easy.trips), "", "");
   row("  ack ms p50/p99/max", latency(easy.load.acks), latency(ceiling_half.load.acks), "");
-  row("  lost", std::to_string(easy.lost), "", "");
+  row("  lost (handed over by a false urgent, max)", std::to_string(easy.lost) + " (" + std::to_string(easy.false_handoffs) + ")", "", "");
   row("server CPU ms per message (closed/full/half)",
       fmt("%.3f", 1000 * ack.server_cpu / std::max<double>(1, ack.load.posted_ok)) + "/" +
           fmt("%.3f", 1000 * trip.server_cpu / std::max<double>(1, trip.load.posted_ok)) + "/" +
@@ -256,12 +275,18 @@ int main(int argc, char** argv) {
       std::to_string(ack.people) + "/" + std::to_string(trip.people) + "/" + std::to_string(easy.people), "", "");
   row("start-up ms", fmt("%.0f", std::max({ack.startup_ms, trip.startup_ms, easy.startup_ms})), "", "");
 
+  if (!only.empty()) {  // the targets need every phase
+    for (auto* p : {&ack, &trip, &easy})
+      if (!p->check.empty()) std::printf("    server counters disagree:%s\n", p->check.c_str());
+    return 0;
+  }
   std::printf("\n  targets (issue #10):\n");
   auto target = [](bool met, const std::string& what) { std::printf("    [%s] %s\n", met ? "met" : "NOT met", what.c_str()); };
   target(ack.load.rate() >= 0.5 * top, "acknowledged/s >= 50% of bare HTTP");
-  target(trip.trip_rate >= 5000 && trip.lost == 0 && trip.load.unsent == 0,
+  auto nothing_lost = [](const PhaseResult& p) { return p.lost <= p.false_handoffs && p.check.empty(); };
+  target(trip.trip_rate >= 5000 && nothing_lost(trip) && trip.load.unsent == 0,
          "whole trips >= 5,000/s sustained, nothing lost");
-  target(easy.trips.quantile_ms(0.99) <= 50 && easy.lost == 0, "at half load: whole-trip p99 <= 50 ms");
+  target(easy.trips.quantile_ms(0.99) <= 50 && nothing_lost(easy), "at half load: whole-trip p99 <= 50 ms");
   target(easy.load.acks.quantile_ms(0.99) <= 10, "at half load: acknowledgement p99 <= 10 ms");
   target(std::max({ack.peak_rss_mib, trip.peak_rss_mib, easy.peak_rss_mib}) <= 150, "server memory <= 150 MB");
   target(std::max({ack.startup_ms, trip.startup_ms, easy.startup_ms}) <= 1000, "start-up <= 1 s");

@@ -36,7 +36,9 @@ class ReplySink {
   ReplySink(const std::string& source_dir, Conversations& people) : people_(people) {
     whatsapp_ok_ = read_file(source_dir + "/tests/fixtures/whatsapp/send_ok.json");
     twilio_ok_ = read_file(source_dir + "/tests/fixtures/twilio/send_201.json");
-    server_.new_task_queue = [] { return new httplib::ThreadPool(4); };
+    // A thread per connection (cpp-httplib): enough for every sender thread's connection, as a real provider
+    // takes them all at once; with fewer, the senders beyond would wait for a free thread.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
     server_.set_tcp_nodelay(true);
     server_.set_keep_alive_max_count(1 << 30);  // the senders keep their connections
     server_.Post(R"(/v21\.0/\d+/messages)", [this](const httplib::Request& req, httplib::Response& res) {

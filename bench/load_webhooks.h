@@ -72,12 +72,14 @@ class Webhooks {
   }
 
   std::size_t languages() const { return langs_.size(); }
+  int64_t urgent_sent() const { return urgent_sent_.load(); }  // urgent messages built so far
 
   // The request person `t.person` sends as their message `t.message`. One person in ten ends with an urgent
   // message; everyone else asks plain questions.
   Webhook build(const Conversations::Turn& t) const {
     const Questions& q = *langs_[static_cast<std::size_t>(t.person / 2) % langs_.size()];
     bool urgent = t.last && t.person % 10 == 9;
+    if (urgent) ++urgent_sent_;
     const auto& pool = urgent ? q.urgent : q.plain;
     const std::string& text = pool[static_cast<std::size_t>(t.person * 7 + t.message * 13) % pool.size()];
     uint64_t id = next_id_++;
@@ -124,6 +126,7 @@ class Webhooks {
   std::map<std::string, Questions> by_lang_;
   std::vector<const Questions*> langs_;
   mutable std::atomic<uint64_t> next_id_{1};
+  mutable std::atomic<int64_t> urgent_sent_{0};
 };
 
 }  // namespace approdo::bench

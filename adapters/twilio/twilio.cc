@@ -166,14 +166,16 @@ WebhookResult parse_webhook(std::string_view body) {
 
 TwilioChannel::TwilioChannel(TwilioConfig config, std::string public_url)
     : config_(std::move(config)), public_url_(std::move(public_url)),
-      client_(std::make_unique<httplib::Client>(config_.api_base)) {
-  client_->set_tcp_nodelay(true);
-  client_->set_connection_timeout(5, 0);
-  client_->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
-  client_->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
-  client_->set_keep_alive(true);
-  client_->set_basic_auth(config_.account_sid, config_.auth_token);
-}
+      clients_([this] {
+        auto client = std::make_unique<httplib::Client>(config_.api_base);
+        client->set_tcp_nodelay(true);
+        client->set_connection_timeout(5, 0);
+        client->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
+        client->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
+        client->set_keep_alive(true);
+        client->set_basic_auth(config_.account_sid, config_.auth_token);
+        return client;
+      }) {}
 
 TwilioChannel::~TwilioChannel() = default;
 
@@ -199,9 +201,10 @@ SendResult TwilioChannel::send(const std::string& address, const OutboundMessage
   const std::string path = "/2010-04-01/Accounts/" + config_.account_sid + "/Messages.json";
   auto parts = text::split_for_sms(delivery::text_with_numbered_choices(message), kMaxSegmentsPerMessage);
   if (parts.empty()) parts.push_back(".");
+  auto client = clients_.take();
   for (const auto& part : parts) {
     std::string form = "To=" + form_encode(address) + "&From=" + form_encode(config_.from) + "&Body=" + form_encode(part);
-    auto res = client_->Post(path.c_str(), form, "application/x-www-form-urlencoded");
+    auto res = client->Post(path.c_str(), form, "application/x-www-form-urlencoded");
     if (!res) {
       result.outcome = SendResult::Outcome::kRetry;
       result.error = "network: " + httplib::to_string(res.error());

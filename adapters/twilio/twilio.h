@@ -5,7 +5,7 @@
 // POST {api_base}/2010-04-01/Accounts/{sid}/Messages.json, choices as numbered lines (SMS has no buttons),
 // long text split at sentence boundaries into messages of at most four segments.
 //
-// Thread-safety: handle() from any thread; send() from the channel's one sender thread.
+// Thread-safety: handle() and send() from any thread (each send on a keep-alive connection of its own).
 #pragma once
 
 #include <map>
@@ -15,10 +15,7 @@
 
 #include "bot/app/config.h"
 #include "bot/core/channel.h"
-
-namespace httplib {
-class Client;
-}
+#include "bot/delivery/client_pool.h"
 
 namespace approdo::twilio {
 
@@ -47,7 +44,7 @@ class TwilioChannel : public Channel {
  private:
   TwilioConfig config_;
   std::string public_url_;
-  std::unique_ptr<httplib::Client> client_;
+  delivery::ClientPool clients_;
 };
 
 }  // namespace approdo::twilio

@@ -136,14 +136,16 @@ std::pair<std::string, std::string> origin_and_path(const std::string& base) {
 WhatsAppChannel::WhatsAppChannel(WhatsAppConfig config)
     : config_(std::move(config)),
       api_path_(origin_and_path(config_.api_base).second),
-      client_(std::make_unique<httplib::Client>(origin_and_path(config_.api_base).first)) {
-  client_->set_tcp_nodelay(true);
-  client_->set_connection_timeout(5, 0);
-  client_->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
-  client_->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
-  client_->set_keep_alive(true);
-  client_->set_bearer_token_auth(config_.access_token);
-}
+      clients_([this] {
+        auto client = std::make_unique<httplib::Client>(origin_and_path(config_.api_base).first);
+        client->set_tcp_nodelay(true);
+        client->set_connection_timeout(5, 0);
+        client->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
+        client->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
+        client->set_keep_alive(true);
+        client->set_bearer_token_auth(config_.access_token);
+        return client;
+      }) {}
 
 WhatsAppChannel::~WhatsAppChannel() = default;
 
@@ -213,10 +215,11 @@ SendResult WhatsAppChannel::send(const std::string& address, const OutboundMessa
   if (parts.empty()) parts.push_back(".");
   SendResult result;
   const std::string path = api_path_ + "/" + config_.phone_number_id + "/messages";
+  auto client = clients_.take();
   for (std::size_t i = 0; i < parts.size(); ++i) {
     bool last = i + 1 == parts.size();
     json body = message_body(address, parts[i], last ? message.choices : std::vector<Choice>{}, "☰");
-    auto res = client_->Post(path.c_str(), body.dump(), "application/json");
+    auto res = client->Post(path.c_str(), body.dump(), "application/json");
     if (!res) {
       result.outcome = SendResult::Outcome::kRetry;
       result.error = "network: " + httplib::to_string(res.error());

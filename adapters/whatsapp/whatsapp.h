@@ -4,7 +4,7 @@
 // Outbound: POST {api_base}/{phone_number_id}/messages — reply buttons (≤3 short choices), a list (≤10), or
 // numbered text; a message outside the 24-hour customer-service window (error 131047) is held for a caseworker.
 //
-// Thread-safety: handle() from any thread; send() from the channel's one sender thread.
+// Thread-safety: handle() and send() from any thread (each send on a keep-alive connection of its own).
 #pragma once
 
 #include <memory>
@@ -12,10 +12,7 @@
 
 #include "bot/app/config.h"
 #include "bot/core/channel.h"
-
-namespace httplib {
-class Client;
-}
+#include "bot/delivery/client_pool.h"
 
 namespace approdo::whatsapp {
 
@@ -36,7 +33,7 @@ class WhatsAppChannel : public Channel {
  private:
   WhatsAppConfig config_;
   std::string api_path_;  // the path part of api_base (the Graph API version), before every request path
-  std::unique_ptr<httplib::Client> client_;
+  delivery::ClientPool clients_;
 };
 
 }  // namespace approdo::whatsapp

@@ -43,6 +43,9 @@ void start_senders(ChannelSet& set, Store& store, OutboxSignal& replies, Metrics
     if (name == "telegram") {  // https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
       p.per_address_interval_ms = 1000;
       p.max_per_second = 30;
+      p.threads = 1;  // the limits pace the whole bot
+    } else {
+      p.threads = 12;  // WhatsApp and Twilio take many requests at once; a send is a round trip each
     }
     set.senders.push_back(std::make_unique<delivery::ChannelSender>(store, *channel, replies, metrics, p));
     set.senders.back()->start();

@@ -36,7 +36,7 @@ struct Config {
   std::string locales_dir = "locales";
   bool webchat = true;             // the try-it web chat at /
   std::string opening_hours = "mon-fri 09:00-18:00";  // caseworker hours, Europe/Rome
-  int http_threads = 8;            // HTTP pool (webhooks, web chat long-polls: at most half of them)
+  int http_threads = 32;           // HTTP pool (webhooks, web chat long-polls: at most half of them); see README
   int dialogue_threads = 2;        // dialogue workers; a conversation always runs on the same one
   int retention_days = 90;         // conversations inactive this long are erased (see privacy-your-data)
   int flood_per_minute = 20;       // messages from one conversation answered per minute; beyond: read, not answered

@@ -2,8 +2,9 @@
 // reply types it works with, so that adapters never see the HTTP library and bot/ never sees a provider's
 // JSON. Adapters are registered in one place (bot/app/channels.cc).
 //
-// Thread-safety: handle() is called from the HTTP pool, many at once; send() from the channel's one sender
-// thread. Implementations keep no mutable state besides what they guard themselves.
+// Thread-safety: handle() is called from the HTTP pool, many at once; send() from the channel's sender
+// threads (several at once, unless the channel's RetryPolicy keeps it to one: see bot/app/channels.cc).
+// Implementations keep no mutable state besides what they guard themselves.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <pthread.h>
+
 #include <random>
 
 namespace approdo::delivery {
@@ -33,31 +35,52 @@ ChannelSender::ChannelSender(Store& store, Channel& channel, OutboxSignal& repli
 
 ChannelSender::~ChannelSender() { stop(); }
 
-void ChannelSender::start() { thread_ = std::thread([this] { run(); }); }
+void ChannelSender::start() {
+  for (int i = 0; i < std::max(1, policy_.threads); ++i)
+    threads_.emplace_back([this] {
+      pthread_setname_np(pthread_self(), ("send-" + channel_.name()).substr(0, 15).c_str());  // top -H, perf
+      run();
+    });
+}
 
 void ChannelSender::stop() {
   stopping_ = true;
-  replies_.ring();  // wake the thread if it waits
-  if (thread_.joinable()) thread_.join();
+  replies_.ring();  // wake the threads that wait
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
 }
 
 void ChannelSender::run() {
   const std::string name = channel_.name();
-  while (!stopping_) {
+  // Sent but not yet recorded (the database failed): recorded before anything more is claimed, so the
+  // replies behind them (claimed only once these are no longer "sending") are not held up until a restart.
+  std::vector<SendOutcome> unrecorded;
+  std::vector<OutboxRow> unrecorded_rows;
+  while (!stopping_ || !unrecorded.empty()) {
     uint64_t seen = replies_.generation();
     std::vector<OutboxRow> due;
     try {
-      due = store_.claim_due(name, 16);
-      for (const auto& row : due) {
-        if (stopping_) {
-          store_.mark_retry(row.id, now_ms(), "shutdown");  // unclaimed for the next start
-          continue;
+      if (unrecorded.empty()) {
+        // A few at a time: the other threads claim the next ones, so the sends overlap; their outcomes are
+        // recorded in one transaction (a commit per reply was most of a send's cost).
+        due = store_.claim_due(name, 8);
+        for (const auto& row : due) {
+          // Shutting down: unclaimed for the next start.
+          unrecorded.push_back(stopping_ ? SendOutcome{row.id, SendOutcome::Kind::kRetry, "", now_ms(), "shutdown"}
+                                         : deliver(row));
         }
-        deliver(row);
+        unrecorded_rows = std::move(due);
       }
+      store_.record_outcomes(unrecorded);
+      count(unrecorded_rows, unrecorded);
+      due = std::move(unrecorded_rows);
+      unrecorded.clear();
+      unrecorded_rows.clear();
     } catch (const std::exception& e) {
-      // The database failed: rows stay claimed and are released on the next start; try again shortly.
+      // The database failed: what was sent is recorded on the next try; try again shortly.
       std::fprintf(stderr, "sender %s: %s\n", name.c_str(), e.what());
+      if (stopping_) return;  // claimed rows are released on the next start and sent again
       replies_.wait_after(seen, std::chrono::seconds(1));
       continue;
     }
@@ -67,12 +90,18 @@ void ChannelSender::run() {
       next = store_.next_due_at(name);
     } catch (const std::exception&) {
     }
-    int64_t wait_ms = next == 0 ? 60'000 : std::clamp<int64_t>(next - now_ms(), 0, 60'000);
-    if (wait_ms > 0) replies_.wait_after(seen, std::chrono::milliseconds(wait_ms));
+    // Nothing could be claimed. A reply that is due but was not claimed waits for an earlier reply to the same
+    // person that another thread is sending; that thread sends it next, so this one rests a little (or until
+    // new replies are saved) rather than asking again at once.
+    constexpr int64_t kBlockedByInFlight = 20;
+    int64_t wait_ms = next == 0 ? 60'000 : std::clamp<int64_t>(next - now_ms(), kBlockedByInFlight, 60'000);
+    replies_.wait_after(seen, std::chrono::milliseconds(wait_ms));
   }
 }
 
 void ChannelSender::pace(const std::string& address) {
+  if (policy_.per_address_interval_ms <= 0 && policy_.max_per_second <= 0) return;
+  std::lock_guard lock(pace_mu_);
   auto sleep_until = [&](int64_t t) {
     while (!stopping_ && now_ms() < t) std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(t - now_ms(), 50)));
   };
@@ -85,43 +114,60 @@ void ChannelSender::pace(const std::string& address) {
     if (static_cast<int>(recent_sends_.size()) >= policy_.max_per_second) sleep_until(recent_sends_.front() + 1000);
     recent_sends_.push_back(now_ms());
   }
+  if (policy_.per_address_interval_ms <= 0) return;
   last_sent_to_[address] = now_ms();
   if (last_sent_to_.size() > 10000) last_sent_to_.clear();  // bounded: only recent conversations matter
 }
 
-void ChannelSender::deliver(const OutboxRow& row) {
+SendOutcome ChannelSender::deliver(const OutboxRow& row) {
+  SendOutcome o;
+  o.id = row.id;
   if (row.address.empty()) {  // the person erased their data, or the key changed: nobody to send to
-    store_.mark_dead(row.id, "no address");
-    dead_.add();
-    return;
+    o.kind = SendOutcome::Kind::kDead;
+    o.error = "no address";
+    return o;
   }
   pace(row.address);
   SendResult r = channel_.send(row.address, row.msg);
+  o.error = r.error;
   switch (r.outcome) {
     case SendResult::Outcome::kSent:
-      store_.mark_sent(row.id, r.provider_message_id);
-      sent_.with({channel_.name(), or_unknown(row.msg.lang)}).add();
-      return;
+      o.kind = SendOutcome::Kind::kSent;
+      o.provider_message_id = r.provider_message_id;
+      return o;
     case SendResult::Outcome::kHeld:
-      store_.mark_held(row.id, r.error);
-      return;
+      o.kind = SendOutcome::Kind::kHeld;
+      return o;
     case SendResult::Outcome::kPermanent:
-      store_.mark_dead(row.id, r.error);
-      dead_.add();
-      return;
+      o.kind = SendOutcome::Kind::kDead;
+      return o;
     case SendResult::Outcome::kRetry:
       if (row.attempts + 1 >= policy_.max_attempts) {
-        store_.mark_dead(row.id, "gave up after " + std::to_string(row.attempts + 1) + " attempts: " + r.error);
-        dead_.add();
-        return;
+        o.kind = SendOutcome::Kind::kDead;
+        o.error = "gave up after " + std::to_string(row.attempts + 1) + " attempts: " + r.error;
+        return o;
       }
       int64_t backoff = std::min(policy_.max_backoff_ms, policy_.first_backoff_ms << std::min(row.attempts, 20));
       // Jitter, so that replies that failed together (a provider outage) do not all retry in the same instant.
       thread_local std::mt19937_64 rng(std::random_device{}());
       backoff += static_cast<int64_t>(rng() % static_cast<uint64_t>(backoff / 4 + 1));
-      store_.mark_retry(row.id, now_ms() + std::max(backoff, r.retry_after_ms), r.error);
-      retries_.add();
-      return;
+      o.kind = SendOutcome::Kind::kRetry;
+      o.next_attempt_at = now_ms() + std::max(backoff, r.retry_after_ms);
+      return o;
+  }
+  return o;
+}
+
+void ChannelSender::count(const std::vector<OutboxRow>& rows, const std::vector<SendOutcome>& outcomes) {
+  for (std::size_t i = 0; i < outcomes.size() && i < rows.size(); ++i) {
+    switch (outcomes[i].kind) {
+      case SendOutcome::Kind::kSent: sent_.with({channel_.name(), or_unknown(rows[i].msg.lang)}).add(); break;
+      case SendOutcome::Kind::kDead: dead_.add(); break;
+      case SendOutcome::Kind::kRetry:
+        if (outcomes[i].error != "shutdown") retries_.add();
+        break;
+      case SendOutcome::Kind::kHeld: break;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
-// ChannelSender: the one thread per push channel (Telegram, WhatsApp, SMS) that drains that channel's outbox.
-// It claims due replies (the oldest unsent one of each conversation, so a person's replies arrive in order),
+// ChannelSender: the threads of one push channel (Telegram, WhatsApp, SMS) that drain that channel's outbox.
+// Each thread claims due replies (the oldest unsent one of each conversation, so a person's replies arrive in order),
 // asks the channel's adapter to send each, and records the outcome: sent; retried later with exponential
 // backoff or the provider's retry_after; dead after too many attempts or a permanent refusal; held when the
 // provider's rules forbid sending now (for a caseworker to see). Everything it needs survives a restart in the
@@ -8,14 +8,20 @@
 // Counts in the bot's Metrics: replies the provider accepted (per channel and language), retries and dead
 // letters (per channel).
 //
-// Thread-safety: start()/stop() from the owner's thread; the work runs on the sender's own thread.
+// Several threads (RetryPolicy::threads) send at once, each on a connection of its own, because a send is a
+// round trip to the provider and one at a time would cap a channel at one reply per round trip; order per
+// person still holds, as a conversation's next reply is not claimed while one is in flight.
+//
+// Thread-safety: start()/stop() from the owner's thread; the work runs on the sender's own threads.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "bot/core/channel.h"
 #include "bot/core/metrics.h"
@@ -30,6 +36,7 @@ struct RetryPolicy {
   int64_t max_backoff_ms = 10 * 60 * 1000;
   int64_t per_address_interval_ms = 0;  // at least this long between two messages to one person (Telegram: 1 s)
   int max_per_second = 0;               // across the channel (Telegram: 30); 0 = no limit
+  int threads = 1;                      // sends at once (1 where the limits above pace the whole channel)
 };
 
 // The family of replies accepted by the provider, shared with the web chat (whose page pulls its replies).
@@ -45,21 +52,25 @@ class ChannelSender {
 
  private:
   void run();
-  void deliver(const OutboxRow& row);
+  // Sends one claimed reply and says what became of it (recorded by run(), with the rest of its claim).
+  SendOutcome deliver(const OutboxRow& row);
+  // Counts recorded outcomes (`outcomes[i]` is `rows[i]`'s).
+  void count(const std::vector<OutboxRow>& rows, const std::vector<SendOutcome>& outcomes);
 
   // Waits as the rate limits require before sending to `address`.
   void pace(const std::string& address);
 
   Store& store_;
   Channel& channel_;
-  std::map<std::string, int64_t> last_sent_to_;  // address → ms; sender thread only
+  std::mutex pace_mu_;                           // guards the two below (held while pacing waits)
+  std::map<std::string, int64_t> last_sent_to_;  // address → ms
   std::deque<int64_t> recent_sends_;             // ms of sends in the last second
   OutboxSignal& replies_;
   const RetryPolicy policy_;
   std::atomic<bool> stopping_{false};
   CounterFamily& sent_;  // by channel and language
   Counter &retries_, &dead_;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace approdo::delivery

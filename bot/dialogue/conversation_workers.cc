@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <pthread.h>
 
 #include "bot/dialogue/dialogue.h"
 
@@ -39,7 +40,11 @@ ConversationWorkers::ConversationWorkers(Store& store, const KnowledgeHolder& kn
 ConversationWorkers::~ConversationWorkers() { stop(); }
 
 void ConversationWorkers::start() {
-  for (auto& s : shards_) s->thread = std::thread([this, shard = s.get()] { run(*shard); });
+  for (auto& s : shards_)
+    s->thread = std::thread([this, shard = s.get()] {
+      pthread_setname_np(pthread_self(), "dialogue");  // for top -H and perf: where the time goes
+      run(*shard);
+    });
   for (const auto& key : store_.conversations_with_pending()) submit(key);
 }
 
@@ -148,13 +153,18 @@ void ConversationWorkers::run(Shard& shard) {
     std::vector<TurnFigures> figures;  // one per turn
     std::vector<std::string> failed;  // tried again in a second: their messages stay unprocessed in the store
     HeldConversations held(store_);
+    int waiting_tickets = 0;  // the queue's length, told to people handed over (read once per round)
+    try {
+      waiting_tickets = store_.waiting_tickets();
+    } catch (const std::exception&) {  // only a figure in a message: the round goes on without it
+    }
     for (const auto& key : keys) {
       // With several instances on one database another one may hold this conversation: it answers what is
       // pending before it lets go, and then looks again (below), so nothing is left behind.
       try {
         if (!store_.hold_conversation(key)) continue;
         held.keys.push_back(key);
-        decide(key, turns, figures);
+        decide(key, waiting_tickets, turns, figures);
       } catch (const std::exception& e) {
         failures_.add();
         failed.push_back(key);
@@ -202,12 +212,11 @@ void ConversationWorkers::count(const std::vector<TurnFigures>& figures) {
   }
 }
 
-void ConversationWorkers::decide(const std::string& conv_key, std::vector<TurnCommit>& turns,
+void ConversationWorkers::decide(const std::string& conv_key, int& waiting_tickets, std::vector<TurnCommit>& turns,
                                  std::vector<TurnFigures>& figures) {
   // Read once; each turn then starts from what the previous one will have saved.
   auto conv = store_.load_conversation(conv_key);
   bool has_open_ticket = store_.has_open_ticket(conv_key);
-  int waiting_tickets = store_.waiting_tickets();
   for (const StoredInbound& in : store_.pending_for(conv_key)) {
     auto kb = knowledge_.current();  // one knowledge version for the whole turn
     if (conv && flooding(in, *kb)) {

@@ -79,8 +79,9 @@ class ConversationWorkers {
   };
   void run(Shard& shard);
   // Decides the turns for a conversation's unprocessed messages, in order, appending them to `turns` and
-  // what to count for each to `figures`.
-  void decide(const std::string& conv_key, std::vector<TurnCommit>& turns, std::vector<TurnFigures>& figures);
+  // what to count for each to `figures`. `waiting_tickets` (the queue's length) grows with each ticket opened.
+  void decide(const std::string& conv_key, int& waiting_tickets, std::vector<TurnCommit>& turns,
+              std::vector<TurnFigures>& figures);
   bool flooding(const StoredInbound& in, const Knowledge& kb);
   void count(const std::vector<TurnFigures>& figures);
 

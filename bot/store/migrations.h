@@ -7,7 +7,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 5> kMigrations = {
+inline constexpr std::array<std::string_view, 6> kMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -180,6 +180,20 @@ CREATE TABLE article_feedback (
 );
 CREATE INDEX unmatched_created ON unmatched (created_at);
 CREATE INDEX tickets_opened ON tickets (opened_at);
+)SQL",
+    // 6: delivery reports that arrive before their reply is recorded as sent. The senders record a batch of
+    // sends at once, after the provider has answered each: a report in between (WhatsApp sends "sent" within
+    // milliseconds) is kept here and applied when its message id is recorded. Anonymous (the id is hashed);
+    // kept a day at most.
+    R"SQL(
+CREATE TABLE early_delivery (
+  channel         TEXT NOT NULL,
+  provider_msg_id TEXT NOT NULL,
+  delivery        TEXT NOT NULL,
+  error           TEXT NOT NULL DEFAULT '',
+  at              INTEGER NOT NULL,
+  PRIMARY KEY (channel, provider_msg_id)
+);
 )SQL",
 };
 

@@ -9,7 +9,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 5> kPgMigrations = {
+inline constexpr std::array<std::string_view, 6> kPgMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -159,6 +159,17 @@ CREATE TABLE article_feedback (
 );
 CREATE INDEX unmatched_created ON unmatched (created_at);
 CREATE INDEX tickets_opened ON tickets (opened_at);
+)SQL",
+    // 6: delivery reports that arrive before their reply is recorded as sent (see migrations.h).
+    R"SQL(
+CREATE TABLE early_delivery (
+  channel         TEXT NOT NULL,
+  provider_msg_id TEXT NOT NULL,
+  delivery        TEXT NOT NULL,
+  error           TEXT NOT NULL DEFAULT '',
+  at              BIGINT NOT NULL,
+  PRIMARY KEY (channel, provider_msg_id)
+);
 )SQL",
 };
 

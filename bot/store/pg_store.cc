@@ -225,10 +225,23 @@ RecordResult PgStore::record_inbound(const std::vector<InboundMessage>& messages
   int64_t now = now_ms();
   for (const auto& m : messages) {
     if (m.kind == InboundMessage::Kind::kStatus) {
-      tx.exec_params("UPDATE outbox SET delivery = $1, last_error = CASE WHEN $2 = '' THEN last_error ELSE $2 END,"
-                     " updated_at = $3 WHERE channel = $4 AND provider_msg_id = $5"
-                     " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND $1 = 'sent'))",
-                     m.status, m.status_error, now, m.channel, hashed_id(keyring(), m.channel, m.status_of));
+      const std::string provider_msg_id = hashed_id(keyring(), m.channel, m.status_of);
+      auto updated = tx.exec_params("UPDATE outbox SET delivery = $1, last_error = CASE WHEN $2 = '' THEN last_error"
+                                    " ELSE $2 END, updated_at = $3 WHERE channel = $4 AND provider_msg_id = $5"
+                                    " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND $1 = 'sent'))",
+                                    m.status, m.status_error, now, m.channel, provider_msg_id);
+      if (updated.affected_rows() > 0) continue;
+      if (!tx.exec_params("SELECT 1 FROM outbox WHERE channel = $1 AND provider_msg_id = $2", m.channel,
+                          provider_msg_id)
+               .empty())
+        continue;  // known, and already further along
+      // Not (yet) a reply of ours: its sender may still be recording it (see migration 6).
+      tx.exec_params("INSERT INTO early_delivery (channel, provider_msg_id, delivery, error, at)"
+                     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (channel, provider_msg_id) DO UPDATE SET"
+                     " delivery = $3, error = CASE WHEN $4 = '' THEN early_delivery.error ELSE $4 END, at = $5"
+                     " WHERE NOT (early_delivery.delivery = 'read'"
+                     " OR (early_delivery.delivery = 'delivered' AND $3 = 'sent'))",
+                     m.channel, provider_msg_id, m.status, m.status_error, now);
       continue;
     }
     std::string key = keyring().conversation_key(m.channel, m.address);
@@ -379,6 +392,16 @@ void PgStore::mark_sent(int64_t id, const std::string& provider_message_id) {
   tx.exec_params("UPDATE outbox SET status = 'sent', provider_msg_id = $1, address_sealed = NULL,"
                  " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = $2 WHERE id = $3",
                  hashed, now_ms(), id);
+  // A delivery report that came while this send was being recorded.
+  if (!c.empty()) {
+    auto early = tx.exec_params("DELETE FROM early_delivery WHERE channel = $1 AND provider_msg_id = $2"
+                                " RETURNING delivery, error",
+                                c[0][0].as<std::string>(), hashed);
+    if (!early.empty())
+      tx.exec_params("UPDATE outbox SET delivery = $1, last_error = CASE WHEN $2 = '' THEN last_error ELSE $2 END"
+                     " WHERE id = $3",
+                     early[0][0].as<std::string>(), early[0][1].as<std::string>(), id);
+  }
   tx.commit();
 }
 
@@ -531,6 +554,8 @@ int PgStore::erase_inactive_before(int64_t cutoff_ms) {
     keys.push_back(r[0].as<std::string>());
   for (const auto& k : keys) erase_in(tx, k);
   tx.exec_params("DELETE FROM unmatched WHERE created_at < $1", cutoff_ms);
+  // Reports for messages that never became ours (sent by another system on the same number) go after a day.
+  tx.exec_params("DELETE FROM early_delivery WHERE at < $1", now_ms() - kEarlyDeliveryKeptMs);
   tx.commit();
   return static_cast<int>(keys.size());
 }

@@ -13,23 +13,27 @@ namespace approdo {
 using namespace store;  // the row codec
 
 SqliteStore::SqliteStore(const std::string& path, const Keyring& keyring)
-    : Store(keyring), db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX) {
+    : Store(keyring),
+      db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX),
+      statements_(db_) {
   db_.setBusyTimeout(5000);
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
   db_.exec("PRAGMA secure_delete=ON");  // erased personal data is overwritten, not left in free pages
   db_.exec("PRAGMA cache_size=-16384");  // 16 MiB of pages (default 2): the hot indexes stay in memory
+  db_.exec("PRAGMA journal_size_limit=67108864");  // after a storm the log file is cut back to 64 MiB
   migrate();
+  if (!db_.getFilename().empty()) {
+    // The dialogue workers, the senders and the HTTP pool read at once; more readers than that would only wait
+    // for the two cores.
+    constexpr std::size_t kReaders = 8;
+    readers_ = std::make_unique<SqliteReaders>(db_.getFilename(), kReaders);
+    checkpointer_ = std::make_unique<WalCheckpointer>(db_, mu_, db_.getFilename());
+  }
 }
 
 SqliteStore::~SqliteStore() = default;
-
-SqliteStore::Reused SqliteStore::reuse(std::string_view sql) {
-  auto& s = reused_[sql];
-  if (!s) s = std::make_unique<SQLite::Statement>(db_, std::string(sql));
-  return Reused(*s);
-}
 
 int SqliteStore::schema_version() { return static_cast<int>(store::kMigrations.size()); }
 
@@ -60,28 +64,28 @@ void SqliteStore::migrate() {
 
 // Group commit, as LevelDB's DBImpl::Write does it: callers queue; the one at the front commits everything
 // queued behind it in one transaction and wakes the others with their results. No extra thread, and a
-// caller returns only once its messages are committed.
-struct SqliteStore::InboundWriter {
-  const std::vector<InboundMessage>* messages;
-  RecordResult result;
+// caller returns only once its write is committed.
+struct SqliteStore::QueuedWrite {
+  const std::function<void()>* write;
+  bool empty_wal_after = false;
   std::exception_ptr error;
   bool done = false;
   std::condition_variable cv;
 };
 
-RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& messages) {
-  InboundWriter self{&messages, {}, nullptr, false, {}};
+void SqliteStore::write_together(const std::function<void()>& write, bool empty_wal_after) {
+  QueuedWrite self{&write, empty_wal_after, nullptr, false, {}};
   std::unique_lock queue_lock(writers_mu_);
   writers_.push_back(&self);
   self.cv.wait(queue_lock, [&] { return self.done || writers_.front() == &self; });
   if (!self.done) {
     constexpr std::size_t kMaxBatch = 512;
-    std::vector<InboundWriter*> batch(writers_.begin(),
-                                      writers_.begin() + static_cast<long>(std::min(writers_.size(), kMaxBatch)));
+    std::vector<QueuedWrite*> batch(writers_.begin(),
+                                    writers_.begin() + static_cast<long>(std::min(writers_.size(), kMaxBatch)));
     queue_lock.unlock();
-    commit_inbound(batch);
+    commit_batch(batch);
     queue_lock.lock();
-    for (InboundWriter* w : batch) {
+    for (QueuedWrite* w : batch) {
       writers_.pop_front();
       w->done = true;
       if (w != &self) w->cv.notify_one();
@@ -89,15 +93,17 @@ RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& mess
     if (!writers_.empty()) writers_.front()->cv.notify_one();  // the next batch's leader
   }
   if (self.error) std::rethrow_exception(self.error);
-  return std::move(self.result);
 }
 
-void SqliteStore::commit_inbound(const std::vector<InboundWriter*>& batch) {
+void SqliteStore::commit_batch(const std::vector<QueuedWrite*>& batch) {
   std::lock_guard lock(mu_);
+  bool erased = false;
+  for (QueuedWrite* w : batch) erased = erased || w->empty_wal_after;
   try {
     SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-    for (InboundWriter* w : batch) w->result = record_locked(*w->messages);
+    for (QueuedWrite* w : batch) (*w->write)();
     tx.commit();
+    if (erased) empty_wal();  // the erased rows are not left in the log
     return;
   } catch (...) {  // anything: the callers waiting on this batch must all be told
     if (batch.size() == 1) {
@@ -105,17 +111,23 @@ void SqliteStore::commit_inbound(const std::vector<InboundWriter*>& batch) {
       return;
     }
   }
-  // The batch failed as a whole: each webhook alone, so one that cannot be saved does not fail the others.
-  for (InboundWriter* w : batch) {
+  // The batch failed as a whole: each write alone, so one that cannot be saved does not fail the others.
+  for (QueuedWrite* w : batch) {
     try {
       SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-      w->result = record_locked(*w->messages);
+      (*w->write)();
       tx.commit();
+      if (w->empty_wal_after) empty_wal();
     } catch (...) {
-      w->result = {};
       w->error = std::current_exception();
     }
   }
+}
+
+RecordResult SqliteStore::record_inbound(const std::vector<InboundMessage>& messages) {
+  RecordResult result;
+  write_together([&] { result = record_locked(messages); });
+  return result;
 }
 
 RecordResult SqliteStore::record_locked(const std::vector<InboundMessage>& messages) {
@@ -123,6 +135,7 @@ RecordResult SqliteStore::record_locked(const std::vector<InboundMessage>& messa
   int64_t now = now_ms();
   for (const auto& m : messages) {
     if (m.kind == InboundMessage::Kind::kStatus) {
+      const std::string provider_msg_id = hashed_id(keyring(), m.channel, m.status_of);
       Reused q = reuse("UPDATE outbox SET delivery = ?, last_error = CASE WHEN ? = '' THEN last_error ELSE ? END,"
                        " updated_at = ? WHERE channel = ? AND provider_msg_id = ?"
                        " AND NOT (delivery = 'read' OR (delivery = 'delivered' AND ? = 'sent'))");
@@ -131,9 +144,24 @@ RecordResult SqliteStore::record_locked(const std::vector<InboundMessage>& messa
       q.bind(3, m.status_error);
       q.bind(4, now);
       q.bind(5, m.channel);
-      q.bind(6, hashed_id(keyring(), m.channel, m.status_of));
+      q.bind(6, provider_msg_id);
       q.bind(7, m.status);
-      q.exec();
+      if (q.exec() > 0) continue;
+      Reused known = reuse("SELECT 1 FROM outbox WHERE channel = ? AND provider_msg_id = ?");
+      known.bind(1, m.channel);
+      known.bind(2, provider_msg_id);
+      if (known.executeStep()) continue;  // known, and already further along
+      // Not (yet) a reply of ours: its sender may still be recording it (see migration 6).
+      Reused early = reuse("INSERT INTO early_delivery (channel, provider_msg_id, delivery, error, at)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (channel, provider_msg_id) DO UPDATE SET"
+                           " delivery = ?3, error = CASE WHEN ?4 = '' THEN error ELSE ?4 END, at = ?5"
+                           " WHERE NOT (delivery = 'read' OR (delivery = 'delivered' AND ?3 = 'sent'))");
+      early.bind(1, m.channel);
+      early.bind(2, provider_msg_id);
+      early.bind(3, m.status);
+      early.bind(4, m.status_error);
+      early.bind(5, now);
+      early.exec();
       continue;
     }
     std::string key = keyring().conversation_key(m.channel, m.address);
@@ -182,52 +210,55 @@ RecordResult SqliteStore::record_locked(const std::vector<InboundMessage>& messa
 }
 
 std::vector<std::string> SqliteStore::conversations_with_pending() {
-  std::lock_guard lock(mu_);
-  std::vector<std::string> out;
-  SQLite::Statement q(db_, "SELECT conv_key, MIN(id) AS first FROM messages WHERE processed = 0"
-                           " GROUP BY conv_key ORDER BY first");
-  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
-  return out;
+  return read([&](StatementCache& c) {
+    std::vector<std::string> out;
+    Reused q = c.reuse("SELECT conv_key, MIN(id) AS first FROM messages WHERE processed = 0"
+                       " GROUP BY conv_key ORDER BY first");
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+  });
 }
 
 std::vector<StoredInbound> SqliteStore::pending_for(const std::string& conv_key) {
-  std::lock_guard lock(mu_);
-  std::vector<StoredInbound> out;
-  Reused q = reuse("SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
-                   " WHERE conv_key = ? AND processed = 0 ORDER BY id");
-  q.bind(1, conv_key);
-  while (q.executeStep()) {
-    StoredInbound s;
-    s.id = q.getColumn(0).getInt64();
-    s.conv_key = conv_key;
-    s.msg.channel = q.getColumn(1).getString();
-    s.msg.provider_id = q.getColumn(2).getString();
-    s.msg.kind = kind_from(q.getColumn(3).getString());
-    s.msg.text = q.getColumn(4).getString();
-    s.msg.media = q.getColumn(5).getString();
-    s.msg.start_payload = q.getColumn(6).getString();
-    s.received_at = q.getColumn(7).getInt64();
-    out.push_back(std::move(s));
-  }
-  return out;
+  return read([&](StatementCache& c) {
+    std::vector<StoredInbound> out;
+    Reused q = c.reuse("SELECT id, channel, provider_id, kind, text, media, extra, received_at FROM messages"
+                       " WHERE conv_key = ? AND processed = 0 ORDER BY id");
+    q.bind(1, conv_key);
+    while (q.executeStep()) {
+      StoredInbound s;
+      s.id = q.getColumn(0).getInt64();
+      s.conv_key = conv_key;
+      s.msg.channel = q.getColumn(1).getString();
+      s.msg.provider_id = q.getColumn(2).getString();
+      s.msg.kind = kind_from(q.getColumn(3).getString());
+      s.msg.text = q.getColumn(4).getString();
+      s.msg.media = q.getColumn(5).getString();
+      s.msg.start_payload = q.getColumn(6).getString();
+      s.received_at = q.getColumn(7).getInt64();
+      out.push_back(std::move(s));
+    }
+    return out;
+  });
 }
 
 std::optional<ConversationRecord> SqliteStore::load_conversation(const std::string& conv_key) {
-  std::lock_guard lock(mu_);
-  Reused q = reuse("SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
-                   " WHERE key = ?");
-  q.bind(1, conv_key);
-  if (!q.executeStep()) return std::nullopt;
-  ConversationRecord c;
-  c.key = conv_key;
-  c.channel = q.getColumn(0).getString();
-  c.state_json = q.getColumn(1).getString();
-  c.lang = q.getColumn(2).getString();
-  c.status = q.getColumn(3).getString();
-  c.blocked = q.getColumn(4).getInt() != 0;
-  c.created_at = q.getColumn(5).getInt64();
-  c.updated_at = q.getColumn(6).getInt64();
-  return c;
+  return read([&](StatementCache& cache) -> std::optional<ConversationRecord> {
+    Reused q = cache.reuse("SELECT channel, state, lang, status, blocked, created_at, updated_at FROM conversations"
+                           " WHERE key = ?");
+    q.bind(1, conv_key);
+    if (!q.executeStep()) return std::nullopt;
+    ConversationRecord c;
+    c.key = conv_key;
+    c.channel = q.getColumn(0).getString();
+    c.state_json = q.getColumn(1).getString();
+    c.lang = q.getColumn(2).getString();
+    c.status = q.getColumn(3).getString();
+    c.blocked = q.getColumn(4).getInt() != 0;
+    c.created_at = q.getColumn(5).getInt64();
+    c.updated_at = q.getColumn(6).getInt64();
+    return c;
+  });
 }
 
 void SqliteStore::erase_locked(const std::string& conv_key) {
@@ -381,25 +412,28 @@ bool SqliteStore::close_ticket(int64_t ticket_id, const std::string& outcome, co
 }
 
 int64_t SqliteStore::outbox_with_status(const std::string& status) {
-  std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT COUNT(*) FROM outbox WHERE status = ?");
-  q.bind(1, status);
-  q.executeStep();
-  return q.getColumn(0).getInt64();
+  return read([&](StatementCache& c) {
+    Reused q = c.reuse("SELECT COUNT(*) FROM outbox WHERE status = ?");
+    q.bind(1, status);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  });
 }
 
 int SqliteStore::waiting_tickets() {
-  std::lock_guard lock(mu_);
-  Reused q = reuse("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'");
-  q.executeStep();
-  return q.getColumn(0).getInt();
+  return read([&](StatementCache& c) {
+    Reused q = c.reuse("SELECT COUNT(*) FROM tickets WHERE status = 'waiting'");
+    q.executeStep();
+    return q.getColumn(0).getInt();
+  });
 }
 
 bool SqliteStore::has_open_ticket(const std::string& conv_key) {
-  std::lock_guard lock(mu_);
-  Reused q = reuse("SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
-  q.bind(1, conv_key);
-  return q.executeStep();
+  return read([&](StatementCache& c) {
+    Reused q = c.reuse("SELECT 1 FROM tickets WHERE conv_key = ? AND status IN ('waiting', 'assigned')");
+    q.bind(1, conv_key);
+    return q.executeStep();
+  });
 }
 
 int SqliteStore::erase_inactive_before(int64_t cutoff_ms) {
@@ -414,6 +448,10 @@ int SqliteStore::erase_inactive_before(int64_t cutoff_ms) {
   SQLite::Statement old_questions(db_, "DELETE FROM unmatched WHERE created_at < ?");
   old_questions.bind(1, cutoff_ms);
   int questions = old_questions.exec();
+  // Reports for messages that never became ours (sent by another system on the same number) go after a day.
+  SQLite::Statement stray_reports(db_, "DELETE FROM early_delivery WHERE at < ?");
+  stray_reports.bind(1, now_ms() - kEarlyDeliveryKeptMs);
+  stray_reports.exec();
   tx.commit();
   if (!keys.empty() || questions > 0) empty_wal();
   return static_cast<int>(keys.size());
@@ -539,35 +577,28 @@ int SqliteStore::rekey(const Keyring& next) {
 }
 
 int64_t SqliteStore::received_before(const std::string& conv_key, int64_t id, int64_t since_ms) {
-  std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT COUNT(*) FROM messages WHERE conv_key = ? AND id < ? AND received_at > ?");
-  q.bind(1, conv_key);
-  q.bind(2, id);
-  q.bind(3, since_ms);
-  q.executeStep();
-  return q.getColumn(0).getInt64();
+  return read([&](StatementCache& c) {
+    Reused q = c.reuse("SELECT COUNT(*) FROM messages WHERE conv_key = ? AND id < ? AND received_at > ?");
+    q.bind(1, conv_key);
+    q.bind(2, id);
+    q.bind(3, since_ms);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  });
 }
 
 std::vector<int64_t> SqliteStore::commit_turn(const TurnCommit& turn) {
-  std::lock_guard lock(mu_);
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-  std::vector<int64_t> ids = commit_turn_locked(turn);
-  tx.commit();
-  if (turn.erase) empty_wal();  // the erased rows are not left in the log
+  std::vector<int64_t> ids;
+  write_together([&] { ids = commit_turn_locked(turn); }, turn.erase);
   return ids;
 }
 
 void SqliteStore::commit_turns(const std::vector<TurnCommit>& turns) {
   if (turns.empty()) return;
-  std::lock_guard lock(mu_);
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
-  bool erased = false;
-  for (const auto& turn : turns) {
-    commit_turn_locked(turn);
-    erased = erased || turn.erase;
-  }
-  tx.commit();
-  if (erased) empty_wal();  // the erased rows are not left in the log
+  bool erased = std::any_of(turns.begin(), turns.end(), [](const TurnCommit& t) { return t.erase; });
+  write_together([&] {
+    for (const auto& turn : turns) commit_turn_locked(turn);
+  }, erased);
 }
 
 std::vector<int64_t> SqliteStore::commit_turn_locked(const TurnCommit& turn) {
@@ -685,50 +716,86 @@ OutboxRow SqliteStore::read_outbox(SQLite::Statement& q) {
 }
 
 std::vector<OutboxRow> SqliteStore::claim_due(const std::string& channel, int limit) {
-  std::lock_guard lock(mu_);
-  SQLite::Transaction tx(db_, SQLite::TransactionBehavior::IMMEDIATE);
   std::vector<OutboxRow> out;
-  // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order). Walks the
-  // pending rows oldest first and stops at `limit`, so a claim costs the same however long the backlog.
-  Reused q = reuse("SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
-                   " FROM outbox o INDEXED BY outbox_pending WHERE o.channel = ?1 AND o.status = 'pending'"
-                   " AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conv_key = o.conv_key"
-                   "   AND p.id < o.id AND p.status IN ('pending', 'sending'))"
-                   " ORDER BY o.id LIMIT ?3");
-  q.bind(1, channel);
-  q.bind(2, now_ms());
-  q.bind(3, limit);
-  while (q.executeStep()) out.push_back(read_outbox(q.statement()));
-  for (const auto& r : out) {
-    Reused u = reuse("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
-    u.bind(1, r.id);
-    u.exec();
-  }
-  tx.commit();
+  write_together([&] {
+    out.clear();  // a batch that failed may have run this once already
+    // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order). Walks the
+    // pending rows oldest first and stops at `limit`, so a claim costs the same however long the backlog.
+    Reused q = reuse("SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
+                     " FROM outbox o INDEXED BY outbox_pending WHERE o.channel = ?1 AND o.status = 'pending'"
+                     " AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conv_key = o.conv_key"
+                     "   AND p.id < o.id AND p.status IN ('pending', 'sending'))"
+                     " ORDER BY o.id LIMIT ?3");
+    q.bind(1, channel);
+    q.bind(2, now_ms());
+    q.bind(3, limit);
+    while (q.executeStep()) out.push_back(read_outbox(q.statement()));
+    for (const auto& r : out) {
+      Reused u = reuse("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
+      u.bind(1, r.id);
+      u.exec();
+    }
+  });
   return out;
 }
 
 void SqliteStore::mark_sent(int64_t id, const std::string& provider_message_id) {
-  std::lock_guard lock(mu_);
-  Reused q = reuse("UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
-                   " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
-                   " WHERE id = ?");
+  write_together([&] { mark_sent_locked(id, provider_message_id); });
+}
+
+void SqliteStore::mark_sent_locked(int64_t id, const std::string& provider_message_id) {
   std::string channel;
   {
     Reused c = reuse("SELECT channel FROM outbox WHERE id = ?");
     c.bind(1, id);
     if (c.executeStep()) channel = c.getColumn(0).getString();
   }
-  q.bind(1, channel.empty() ? provider_message_id : hashed_id(keyring(), channel, provider_message_id));
+  const std::string hashed = channel.empty() ? provider_message_id : hashed_id(keyring(), channel, provider_message_id);
+  Reused q = reuse("UPDATE outbox SET status = 'sent', provider_msg_id = ?, address_sealed = NULL,"
+                   " delivery = CASE WHEN delivery = '' THEN 'sent' ELSE delivery END, updated_at = ?"
+                   " WHERE id = ?");
+  q.bind(1, hashed);
   q.bind(2, now_ms());
   q.bind(3, id);
   q.exec();
+  // A delivery report that came while this send was being recorded.
+  Reused early = reuse("SELECT delivery, error FROM early_delivery WHERE channel = ? AND provider_msg_id = ?");
+  early.bind(1, channel);
+  early.bind(2, hashed);
+  if (!early.executeStep()) return;
+  Reused apply = reuse("UPDATE outbox SET delivery = ?1, last_error = CASE WHEN ?2 = '' THEN last_error ELSE ?2 END"
+                       " WHERE id = ?3");
+  apply.bind(1, early.getColumn(0).getString());
+  apply.bind(2, early.getColumn(1).getString());
+  apply.bind(3, id);
+  apply.exec();
+  Reused done = reuse("DELETE FROM early_delivery WHERE channel = ? AND provider_msg_id = ?");
+  done.bind(1, channel);
+  done.bind(2, hashed);
+  done.exec();
+}
+
+void SqliteStore::record_outcomes(const std::vector<SendOutcome>& outcomes) {
+  if (outcomes.empty()) return;
+  write_together([&] {
+    for (const auto& o : outcomes) {
+      switch (o.kind) {
+        case SendOutcome::Kind::kSent: mark_sent_locked(o.id, o.provider_message_id); break;
+        case SendOutcome::Kind::kRetry: mark_retry_locked(o.id, o.next_attempt_at, o.error); break;
+        case SendOutcome::Kind::kDead: mark_dead_locked(o.id, o.error); break;
+        case SendOutcome::Kind::kHeld: mark_held_locked(o.id, o.error); break;
+      }
+    }
+  });
 }
 
 void SqliteStore::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) {
-  std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?"
-                           " WHERE id = ?");
+  write_together([&] { mark_retry_locked(id, next_attempt_at, error); });
+}
+
+void SqliteStore::mark_retry_locked(int64_t id, int64_t next_attempt_at, const std::string& error) {
+  Reused q = reuse("UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?"
+                   " WHERE id = ?");
   q.bind(1, next_attempt_at);
   q.bind(2, error);
   q.bind(3, now_ms());
@@ -737,20 +804,27 @@ void SqliteStore::mark_retry(int64_t id, int64_t next_attempt_at, const std::str
 }
 
 void SqliteStore::mark_dead(int64_t id, const std::string& error) {
-  std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "UPDATE outbox SET status = 'dead', last_error = ?, address_sealed = NULL, updated_at = ?"
-                           " WHERE id = ?");
+  write_together([&] { mark_dead_locked(id, error); });
+}
+
+void SqliteStore::mark_dead_locked(int64_t id, const std::string& error) {
+  Reused q = reuse("UPDATE outbox SET status = 'dead', last_error = ?, address_sealed = NULL, updated_at = ?"
+                   " WHERE id = ?");
   q.bind(1, error);
   q.bind(2, now_ms());
   q.bind(3, id);
   q.exec();
-  db_.exec("INSERT INTO counters (name, value) VALUES ('outbox_dead', 1)"
-           " ON CONFLICT (name) DO UPDATE SET value = value + 1");
+  Reused c = reuse("INSERT INTO counters (name, value) VALUES ('outbox_dead', 1)"
+                   " ON CONFLICT (name) DO UPDATE SET value = value + 1");
+  c.exec();
 }
 
 void SqliteStore::mark_held(int64_t id, const std::string& error) {
-  std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "UPDATE outbox SET status = 'held', last_error = ?, updated_at = ? WHERE id = ?");
+  write_together([&] { mark_held_locked(id, error); });
+}
+
+void SqliteStore::mark_held_locked(int64_t id, const std::string& error) {
+  Reused q = reuse("UPDATE outbox SET status = 'held', last_error = ?, updated_at = ? WHERE id = ?");
   q.bind(1, error);
   q.bind(2, now_ms());
   q.bind(3, id);
@@ -763,11 +837,12 @@ int SqliteStore::release_stale_claims() {
 }
 
 int64_t SqliteStore::next_due_at(const std::string& channel) {
-  std::lock_guard lock(mu_);
-  Reused q = reuse("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
-  q.bind(1, channel);
-  if (q.executeStep() && !q.getColumn(0).isNull()) return std::max<int64_t>(1, q.getColumn(0).getInt64());
-  return 0;
+  return read([&](StatementCache& c) -> int64_t {
+    Reused q = c.reuse("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
+    q.bind(1, channel);
+    if (q.executeStep() && !q.getColumn(0).isNull()) return std::max<int64_t>(1, q.getColumn(0).getInt64());
+    return 0;
+  });
 }
 
 std::vector<OutboxRow> SqliteStore::take_for_conversation(const std::string& conv_key, int64_t after_id) {
@@ -789,11 +864,12 @@ std::vector<OutboxRow> SqliteStore::take_for_conversation(const std::string& con
 }
 
 std::optional<OutboxStatus> SqliteStore::outbox_status(int64_t id) {
-  std::lock_guard lock(mu_);
-  SQLite::Statement q(db_, "SELECT status, delivery, last_error FROM outbox WHERE id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return std::nullopt;
-  return OutboxStatus{id, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
+  return read([&](StatementCache& c) -> std::optional<OutboxStatus> {
+    Reused q = c.reuse("SELECT status, delivery, last_error FROM outbox WHERE id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return OutboxStatus{id, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
+  });
 }
 
 int64_t SqliteStore::count(const std::string& table) {

@@ -1,8 +1,10 @@
 // SqliteStore: the Store in one SQLite file (WAL), the embedded default for one instance.
 //
 // Thread-safety: any thread. Writes go through one write connection under a mutex (SQLite allows one writer
-// anyway); concurrent record_inbound calls are committed together (group commit: one transaction for many
-// webhooks; if it fails, each webhook alone). One instance per database file: `approdo serve` locks the data
+// anyway); the hot writes of concurrent callers — webhooks, dialogue turns, the outbox's claims and outcomes —
+// are committed together (group commit: one transaction for many; if it fails, each alone). The hot reads go
+// to a pool of read-only connections (SqliteReaders), which WAL lets read while the writer commits, and
+// checkpoints run on their own thread (WalCheckpointer), never inside a commit. One instance per database file: `approdo serve` locks the data
 // directory (DataDirLock). The console's part is in sqlite_console_store.cc.
 #pragma once
 
@@ -11,12 +13,15 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string_view>
 #include <unordered_map>
 
+#include "bot/store/sqlite_readers.h"
 #include "bot/store/store.h"
+#include "bot/store/wal_checkpointer.h"
 
 namespace approdo {
 
@@ -44,6 +49,7 @@ class SqliteStore final : public Store {
   void mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) override;
   void mark_dead(int64_t id, const std::string& error) override;
   void mark_held(int64_t id, const std::string& error) override;
+  void record_outcomes(const std::vector<SendOutcome>& outcomes) override;
   int release_stale_claims() override;
   int64_t next_due_at(const std::string& channel) override;
   std::vector<OutboxRow> take_for_conversation(const std::string& conv_key, int64_t after_id) override;
@@ -95,48 +101,47 @@ class SqliteStore final : public Store {
   std::vector<CaseRecord> cases_opened_since(int64_t since_ms) override;
 
  private:
-  // A statement prepared once and kept for the connection's life (parsing SQL cost more than running it on
-  // the hot paths). Reset when the handle goes out of scope, so no read snapshot stays open. Caller holds mu_.
-  class Reused {
-   public:
-    explicit Reused(SQLite::Statement& s) : s_(s) {}
-    ~Reused() {
-      s_.tryReset();
-      try {
-        s_.clearBindings();
-      } catch (const std::exception&) {  // cannot fail on a reset statement; never throw from here
-      }
-    }
-    Reused(const Reused&) = delete;
-    Reused& operator=(const Reused&) = delete;
-    template <class... Args>
-    void bind(Args&&... args) {
-      s_.bind(std::forward<Args>(args)...);
-    }
-    int exec() { return s_.exec(); }
-    bool executeStep() { return s_.executeStep(); }
-    SQLite::Column getColumn(int i) const { return s_.getColumn(i); }
-    SQLite::Statement& statement() { return s_; }
+  // The writer's statements (see StatementCache). `sql` must be a string literal (it is the cache key). Caller
+  // holds mu_.
+  Reused reuse(std::string_view sql) { return statements_.reuse(sql); }
 
-   private:
-    SQLite::Statement& s_;
-  };
-  Reused reuse(std::string_view sql);  // `sql` must be a string literal (it is the cache key)
+  // Group commit for the hot writes (webhooks recorded, dialogue turns saved, the outbox claimed and its
+  // outcomes): callers queue; the one at the front runs every queued write in one transaction and wakes
+  // the others, so N writers pay one commit. A caller returns once its write is committed; if the batch
+  // fails, each write is tried alone so one that cannot be saved fails only its caller. `write` runs on the
+  // leader's thread, under mu_; `empty_wal_after`: the write erased personal data (see empty_wal).
+  // Runs `read(StatementCache&)` on a reader connection (the writer's, under mu_, for a database without a
+  // file, which other connections cannot open).
+  template <class Read>
+  auto read(Read&& read) {
+    if (readers_) return readers_->with(read);
+    std::lock_guard lock(mu_);
+    return read(statements_);
+  }
 
-  struct InboundWriter;  // one caller of record_inbound waiting in the group-commit queue
+  struct QueuedWrite;
+  void write_together(const std::function<void()>& write, bool empty_wal_after = false);
+  void commit_batch(const std::vector<QueuedWrite*>& batch);
   void migrate();
-  void commit_inbound(const std::vector<InboundWriter*>& batch);
+  // The outbox outcomes' statements; caller holds mu_ inside a transaction.
+  void mark_sent_locked(int64_t id, const std::string& provider_message_id);
+  void mark_retry_locked(int64_t id, int64_t next_attempt_at, const std::string& error);
+  void mark_dead_locked(int64_t id, const std::string& error);
+  void mark_held_locked(int64_t id, const std::string& error);
   RecordResult record_locked(const std::vector<InboundMessage>& messages);
   std::vector<int64_t> commit_turn_locked(const TurnCommit& turn);
   void erase_locked(const std::string& conv_key);
   void empty_wal();
   OutboxRow read_outbox(SQLite::Statement& q);
 
-  std::mutex writers_mu_;               // guards writers_ only; never held while waiting for the database
-  std::deque<InboundWriter*> writers_;  // record_inbound callers, the front one commits for the queue
-  std::mutex mu_;
+  std::mutex writers_mu_;              // guards writers_ only; never held while waiting for the database
+  std::deque<QueuedWrite*> writers_;  // write_together callers, the front one commits for the queue
+  std::mutex mu_;                      // the write connection and its statements
   SQLite::Database db_;  // declared before statements (they must die first)
-  std::unordered_map<std::string_view, std::unique_ptr<SQLite::Statement>> reused_;  // see reuse(); under mu_
+  StatementCache statements_;  // under mu_
+  // Declared after db_, so they close first and the writer is the last connection (it then removes the WAL).
+  std::unique_ptr<SqliteReaders> readers_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace approdo

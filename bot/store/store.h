@@ -23,6 +23,9 @@ int64_t now_ms();
 // Inbound text is kept at most this long (cut on a code point): a 100 KB message is stored as its prefix.
 inline constexpr std::size_t kMaxStoredTextBytes = 4096;
 
+// A delivery report for a message id no reply of ours has is kept this long for its reply to be recorded.
+inline constexpr int64_t kEarlyDeliveryKeptMs = 24 * 3600 * 1000;
+
 // A received message waiting for (or done with) the dialogue.
 struct StoredInbound {
   int64_t id = 0;
@@ -75,6 +78,16 @@ struct OutboxRow {
   OutboundMessage msg;
   int attempts = 0;
   int64_t created_at = 0;
+};
+
+// What became of one claimed reply: the channel's sender records its sends together (Store::record_outcomes).
+struct SendOutcome {
+  enum class Kind { kSent, kRetry, kDead, kHeld };
+  int64_t id = 0;
+  Kind kind = Kind::kSent;
+  std::string provider_message_id;  // kSent
+  int64_t next_attempt_at = 0;      // kRetry
+  std::string error;                // kRetry, kDead, kHeld
 };
 
 struct OutboxStatus {
@@ -213,6 +226,10 @@ class Store {
   virtual void mark_dead(int64_t id, const std::string& error) = 0;
   // e.g. WhatsApp's 24-hour window: kept for a caseworker.
   virtual void mark_held(int64_t id, const std::string& error) = 0;
+  // Each outcome as the mark_* above would record it; SQLite commits them in one transaction. A delivery
+  // report that arrived before its reply was marked sent (the provider answers the send, then reports at
+  // once, while the sender is still sending the rest of its batch) was kept, and is applied by mark_sent.
+  virtual void record_outcomes(const std::vector<SendOutcome>& outcomes);
   // After a restart: "sending" → "pending" (SQLite: all of them; PostgreSQL: those whose lease ran out, as
   // other instances may be sending theirs). Returns how many rows were mid-send when the last run stopped:
   // the provider may or may not have accepted them (no provider offers an idempotency key), so they are

@@ -250,6 +250,43 @@ TEST_CASE_TEMPLATE("store: the outbox gives each conversation's replies in order
   CHECK(s->outbox_status(again[0].id)->delivery == "read");
 }
 
+TEST_CASE_TEMPLATE("store: a claim's outcomes are recorded together; a delivery report that came first is kept",
+                   B, SqliteBackend, PgBackend) {
+  B backend;
+  auto s = backend.open();
+  std::string a = s->record_inbound({text_from("1", "a1", "x")}).conv_keys.at(0);
+  std::string b = s->record_inbound({text_from("2", "b1", "y")}).conv_keys.at(0);
+  std::string c = s->record_inbound({text_from("3", "c1", "z")}).conv_keys.at(0);
+  std::string d = s->record_inbound({text_from("4", "d1", "w")}).conv_keys.at(0);
+  for (const auto& key : {a, b, c, d}) answer(*s, key, "");
+  auto due = s->claim_due("telegram", 10);
+  REQUIRE(due.size() == 4);
+  // The provider accepted the first send and reported it delivered (then read) before the sender had
+  // recorded its batch: the reports are kept, not lost.
+  InboundMessage report;
+  report.channel = "telegram";
+  report.kind = InboundMessage::Kind::kStatus;
+  report.status_of = "tg-early";
+  report.status = "delivered";
+  s->record_inbound({report});
+  report.status = "read";
+  s->record_inbound({report});
+  report.status = "delivered";  // late and out of order: never moves a report back
+  s->record_inbound({report});
+  s->record_outcomes({{due[0].id, SendOutcome::Kind::kSent, "tg-early", 0, ""},
+                      {due[1].id, SendOutcome::Kind::kRetry, "", now_ms() + 60'000, "429"},
+                      {due[2].id, SendOutcome::Kind::kDead, "", 0, "403 blocked"},
+                      {due[3].id, SendOutcome::Kind::kHeld, "", 0, "outside the 24-hour window"}});
+  CHECK(s->outbox_status(due[0].id)->status == "sent");
+  CHECK(s->outbox_status(due[0].id)->delivery == "read");
+  CHECK(s->outbox_status(due[1].id)->status == "pending");
+  CHECK(s->outbox_status(due[1].id)->error == "429");
+  CHECK(s->outbox_status(due[2].id)->status == "dead");
+  CHECK(s->outbox_status(due[3].id)->status == "held");
+  CHECK(s->outbox_with_status("dead") == 1);
+  CHECK(s->claim_due("telegram", 10).empty());  // b waits a minute for its retry
+}
+
 TEST_CASE_TEMPLATE("store: caseworker replies and closing go out on the person's channel", B, SqliteBackend,
                    PgBackend) {
   B backend;
