@@ -29,36 +29,42 @@ constexpr std::string_view kBackground[] = {
     "in turkey", "in iran", "in pakistan", "in russia", "in sudan", "in eritrea", "in niger", "in the desert",
     "on the journey", "during the journey", "on the way to italy", "if i go back", "if i return",
     "if they send me back", "if i am sent back", "if i get deported", "if i am deported", "what happens if",
-    "what if", "what should i do if", "what can i do if", "what to do if",
+    "what if", "what should i do if", "what can i do if", "what to do if", "if someone", "if somebody",
+    "if anyone", "if a man", "is it allowed", "is it legal", "can the police", "allowed to keep",
     // fr
     "l'an dernier", "l'annee derniere", "il y a ans", "il y a mois", "quand j'etais", "quand jetais",
     "avant de venir", "avant d'arriver", "autrefois", "mon ancien", "mon ancienne", "en libye",
     "en afghanistan", "dans mon pays", "au pays", "en tunisie", "en turquie", "au soudan", "en russie",
     "pendant le voyage", "dans le desert", "si je rentre", "si je retourne", "si on me renvoie",
     "s'ils me renvoient", "si je suis expulse", "passe t il si", "qui se passe si", "que faire si",
+    "si quelqu'un", "si un homme", "la police peut", "le droit de garder",
     // ar
     "السنة الماضية", "السنة اللي فاتت", "العام الماضي", "من سنة", "من سنتين", "من سنين", "قبل سنة",
     "قبل سنتين", "قبل سنين", "زمان", "لما كنت", "كنت صغير", "وانا صغير", "قبل ما اجي", "في ليبيا", "بليبيا",
     "في بلدي", "في بلادي", "في تونس", "في تركيا", "في السودان", "في الطريق", "في الرحلة", "في الصحرا",
     "القديم", "السابق", "لو رجعت", "اذا رجعت", "لو رجعوني", "اذا رجعوني", "لو رحلوني", "اذا رحلوني",
     "ماذا يحدث اذا", "ماذا يحدث لو", "شو بصير اذا", "شو بيصير اذا", "ايه اللي يحصل لو", "ايش يصير لو",
-    "شنو يصير اذا", "واش يوقع اذا", "ماذا افعل اذا",
+    "شنو يصير اذا", "واش يوقع اذا", "ماذا افعل اذا", "اذا حدا", "لو حد", "اذا احد", "لو احد",
+    "لو واحد", "اذا واحد", "هل يجوز", "هل يحق", "من حقهم",
     // fa
     "پارسال", "سال پیش", "سال گذشته", "سال قبل", "ماه پیش", "ماه قبل", "سالها پیش", "قبلا", "بچه بودم",
     "در ایران", "تو ایران", "در افغانستان", "تو افغانستان", "در ترکیه", "تو ترکیه", "در لیبی", "تو لیبی",
     "در لیبیا", "تو لیبیا", "در پاکستان", "در راه", "تو راه", "در مسیر", "قبلی", "سابق", "در کشورم",
     "تو کشورم", "در وطن", "اگه برگردم", "اگر برگردم", "اگر برگردانند", "اگه برگردونن", "اگه دیپورت",
-    "اگر دیپورت", "اگر اخراج", "اگه اخراج", "چه میشود", "چی میشه",
+    "اگر دیپورت", "اگر اخراج", "اگه اخراج", "چه میشود", "چی میشه", "اگه کسی", "اگر کسی", "اگه یکی",
+    "اگر یک نفر", "حق داره", "حق دارد", "آیا پولیس",
     // ps
     "پروسږکال", "پروسکال", "کال مخکې", "کاله مخکې", "کلونه مخکې", "میاشتې مخکې", "میاشت مخکې", "پخوا",
     "پخوانی", "پخواني", "ماشوم وم", "په افغانستان کې", "په ایران کې", "په پاکستان کې", "په لیبیا کې",
     "په ترکیه کې", "په لاره کې", "په هیواد کې", "په وطن کې", "که بیرته", "که بېرته", "که واپس",
-    "که دیپورټ", "څه کیږي", "څه به کیږي", "څه پیښیږي",
+    "که دیپورټ", "څه کیږي", "څه به کیږي", "څه پیښیږي", "که څوک", "که یو څوک", "ایا پولیس",
+    "پولیس کولی شي",
     // uk
     "минулого року", "торік", "років тому", "роки тому", "рік тому", "місяців тому", "місяць тому",
     "коли я був", "коли я була", "раніше", "колись", "колишній", "колишнього", "колишня", "в росії",
     "у росії", "в україні", "якщо я повернусь", "якщо я повернуся", "якщо повернусь", "якщо мене депортують",
-    "якщо мене вишлють", "що буде якщо", "що станеться якщо", "що робити якщо",
+    "якщо мене вишлють", "що буде якщо", "що станеться якщо", "що робити якщо", "якщо хтось", "якщо мене хтось", "чи може поліція",
+    "чи має право", "чи мають право",
     // it
     "l'anno scorso", "anni fa", "in libia", "quando ero", "se torno", "cosa succede se",
 };
@@ -74,6 +80,16 @@ constexpr std::string_view kPresent[] = {
     "adesso", "ora", "ancora", "oggi", "stasera", "qui", "in italia",                                     // it
 };
 
+// Compound verbs and set phrases whose words are danger words elsewhere: the verb of "shout", "phone",
+// "call" is "hit" in Persian and Pashto.
+constexpr std::string_view kIdioms[] = {
+    "hit me up", "hits me up", "suicide prevention", "prevention du suicide", "профілактика суїциду",
+    "زنگ میزنه", "زنگ میزنن", "زنگ زد", "زنگ زدن", "صدا میزنه", "صدا میزنن", "صدا زد", "حرف میزنه",
+    "حرف میزنن", "داد میزنه", "داد میزنن", "داد زد", "غر میزنه", "جیغ میزنه", "سر میزنه",
+    "چیغې وهي", "چیغې وهلې", "چیغه وهي", "چیغې کوي", "زنګ وهي", "زنګ ووهه", "زنګ راته وهي", "غږ وهي",
+    "غږ کوي", "ټوکې وهي",
+};
+
 // Arabic writes "and" (و) joined to the next word: "وقفلوا علي الباب" is "and they locked me in". Pashto's
 // perfective verbs start with the same letter ("ووهلم"). A message word may therefore meet a phrase word
 // with or without it; the phrase lists the bare form. Only when at least two letters remain, so a short word
@@ -84,6 +100,12 @@ std::string without_joined_and(const std::string& word) {
   if (word.size() < kWaw.size() || word.compare(0, kWaw.size(), kWaw) != 0) return {};
   std::string rest = word.substr(kWaw.size());
   return text::count_code_points(rest) >= 2 ? rest : std::string{};
+}
+
+// The first letter of a non-empty word, as UTF-8 bytes.
+std::string_view lead(std::string_view w) {
+  auto b = static_cast<uint8_t>(w[0]);
+  return w.substr(0, b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4);
 }
 
 bool word_matches(const std::string& phrase_word, bool prefix, const std::string& word) {
@@ -289,7 +311,7 @@ void SafetyTriage::add(const std::string& phrase, Kind kind, uint16_t category, 
   if (p.words.empty()) return;
   auto id = static_cast<uint32_t>(phrases_.size());
   if (p.words[0].prefix)
-    prefix_first_.push_back(id);
+    prefix_first_[std::string(lead(p.words[0].text))].push_back(id);
   else
     by_first_word_[p.words[0].text].push_back(id);
   phrases_.push_back(std::move(p));
@@ -322,9 +344,11 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
   }
   for (auto m : kBackground) add(std::string(m), Kind::kBackground, 0);
   for (auto m : kPresent) add(std::string(m), Kind::kPresent, 0);
+  for (auto m : kIdioms) add(std::string(m), Kind::kIdiom, 0);
 }
 
-bool SafetyTriage::matches_at(const Phrase& p, const MessageWords& words, size_t start) const {
+size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_t start) const {
+  if (!words.matches(p.words[0], start)) return std::string::npos;
   // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
   const bool marker = p.kind == Kind::kBackground || p.kind == Kind::kPresent;
   const size_t max_gap = marker ? kMarkerGap : kMaxGap;
@@ -332,16 +356,16 @@ bool SafetyTriage::matches_at(const Phrase& p, const MessageWords& words, size_t
   for (size_t k = 1; k < p.words.size(); ++k) {
     bool found = false;
     for (size_t gap = 0; gap <= max_gap && i < words.size(); ++gap, ++i) {
-      if (marker && words.clause[i] != words.clause[start]) return false;
+      if (marker && words.clause[i] != words.clause[start]) return std::string::npos;
       if (words.matches(p.words[k], i)) {
         found = true;
         ++i;
         break;
       }
     }
-    if (!found) return false;
+    if (!found) return std::string::npos;
   }
-  return true;
+  return i - 1;
 }
 
 bool SafetyTriage::is_category_article(const std::string& article_id) const {
@@ -373,26 +397,37 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
   }
 
   struct Hit {
-    uint32_t phrase;
-    uint32_t pos;
+    uint32_t phrase, pos, end;
   };
   std::vector<Hit> hits;
   for (size_t i = 0; i < words.size(); ++i) {
     auto check = [&](uint32_t id) {
-      if (words.matches(phrases_[id].words[0], i) && matches_at(phrases_[id], words, i))
-        hits.push_back({id, static_cast<uint32_t>(i)});
+      if (size_t end = match_end(phrases_[id], words, i); end != std::string::npos)
+        hits.push_back({id, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
     };
     for (const auto& form : words.forms) {
       if (form[i].empty()) continue;
       if (auto it = by_first_word_.find(form[i]); it != by_first_word_.end())
         for (uint32_t id : it->second) check(id);
+      if (auto it = prefix_first_.find(std::string(lead(form[i]))); it != prefix_first_.end())
+        for (uint32_t id : it->second) check(id);
     }
-    for (uint32_t id : prefix_first_) check(id);
   }
   if (hits.empty()) return {};
 
-  // Background sentences, present clauses, and the danger found: phrases, and pairs whose two sides met.
+  // Background sentences, present clauses, idioms, and the danger found: phrases, and pairs whose two sides
+  // met, neither inside an idiom.
   std::vector<bool> background(sentence + 1u, false), present(clause + 1u, false);
+  for (const Hit& h : hits) {
+    Kind kind = phrases_[h.phrase].kind;
+    if (kind == Kind::kBackground) background[words.sentence[h.pos]] = true;
+    if (kind == Kind::kPresent) present[words.clause[h.pos]] = true;
+  }
+  auto in_idiom = [&](const Hit& h) {
+    return std::any_of(hits.begin(), hits.end(), [&](const Hit& idiom) {
+      return phrases_[idiom.phrase].kind == Kind::kIdiom && idiom.pos <= h.end && h.pos <= idiom.end;
+    });
+  };
   struct Danger {
     uint16_t category;
     uint32_t pos;
@@ -400,13 +435,11 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
   std::vector<Danger> dangers;
   for (const Hit& h : hits) {
     const Phrase& p = phrases_[h.phrase];
-    if (p.kind == Kind::kBackground) background[words.sentence[h.pos]] = true;
-    if (p.kind == Kind::kPresent) present[words.clause[h.pos]] = true;
-    if (p.kind == Kind::kDanger) dangers.push_back({p.category, h.pos});
-    if (p.kind != Kind::kPairSide || p.side != 1) continue;
+    if (p.kind == Kind::kDanger && !in_idiom(h)) dangers.push_back({p.category, h.pos});
+    if (p.kind != Kind::kPairSide || p.side != 1 || in_idiom(h)) continue;
     for (const Hit& other : hits) {
       const Phrase& q = phrases_[other.phrase];
-      if (q.kind == Kind::kPairSide && q.side == 0 && q.pair == p.pair &&
+      if (q.kind == Kind::kPairSide && q.side == 0 && q.pair == p.pair && !in_idiom(other) &&
           std::max(h.pos, other.pos) - std::min(h.pos, other.pos) <= kPairWindow) {
         dangers.push_back({p.category, h.pos});
         break;

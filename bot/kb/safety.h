@@ -15,7 +15,8 @@
 //
 // A message that tells of the past or of elsewhere ("in Libya they locked us in", "if I go back they will
 // kill me") is background, not an emergency — unless the same clause says it is still so ("now", "still",
-// "here"). Self-harm is never background.
+// "here"). Self-harm is never background. Nor is a danger word inside an idiom: Pashto چیغې وهي (shouts) and
+// Persian زنگ میزنه (phones) are not وهي, میزنه (hits).
 #pragma once
 
 #include <cstdint>
@@ -59,9 +60,9 @@ class SafetyTriage {
     std::string text;  // a triage key
     bool prefix;
   };
-  // What a phrase is for: a danger phrase of a category, one side of a pair, or a marker of background
-  // (past, elsewhere, hypothetical) or of the present.
-  enum class Kind : uint8_t { kDanger, kPairSide, kBackground, kPresent };
+  // What a phrase is for: a danger phrase of a category, one side of a pair, a marker of background (past,
+  // elsewhere, hypothetical) or of the present, or an idiom whose words are not the danger they look like.
+  enum class Kind : uint8_t { kDanger, kPairSide, kBackground, kPresent, kIdiom };
   struct Phrase {
     std::vector<Word> words;
     Kind kind = Kind::kDanger;
@@ -70,13 +71,15 @@ class SafetyTriage {
     uint8_t side = 0;
   };
   void add(const std::string& text, Kind kind, uint16_t category, uint32_t pair = 0, uint8_t side = 0);
-  bool matches_at(const Phrase& p, const MessageWords& words, size_t start) const;
+  // Where the phrase's last word is when it matches from `start`; npos when it does not.
+  size_t match_end(const Phrase& p, const MessageWords& words, size_t start) const;
 
   std::vector<Phrase> phrases_;
   std::vector<uint16_t> pair_category_;
   std::vector<SafetyCategory> categories_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_first_word_;  // exact first words
-  std::vector<uint32_t> prefix_first_;                                   // phrases whose first word is a prefix
+  // Phrases whose first word is a prefix, by that word's first letter (UTF-8 bytes).
+  std::unordered_map<std::string, std::vector<uint32_t>> prefix_first_;
 };
 
 }  // namespace approdo

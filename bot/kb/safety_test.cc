@@ -117,6 +117,16 @@ TEST_CASE("the past, elsewhere and 'if I go back' are background; now, still and
   CHECK(triage.assess("нас тримали в підвалі").urgent);
 }
 
+TEST_CASE("a danger word inside an idiom is not the danger") {
+  auto triage = triage_of("violence", {{"ps", {"مې وهي"}}, {"fa", {"منو میزنه"}}, {"en", {"hit me"}}});
+  CHECK(triage.assess("میړه مې هره ورځ وهي").urgent);
+  CHECK(!triage.assess("مالک مې راباندې چیغې وهي").urgent);  // shouts at me
+  CHECK(triage.assess("منو میزنه").urgent);
+  CHECK(!triage.assess("منو صدا میزنه").urgent);  // calls me
+  CHECK(!triage.assess("hit me up on whatsapp").urgent);
+  CHECK(triage.assess("he hit me up and then he hit me").urgent);
+}
+
 TEST_CASE("self-harm is never background") {
   auto triage = triage_of("self-harm", {{"en", {"kill myself"}}, {"fa", {"خودمو بکشم"}}});
   CHECK(triage.assess("last year i wanted to kill myself").urgent);
