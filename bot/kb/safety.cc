@@ -10,63 +10,70 @@
 namespace approdo {
 namespace {
 constexpr size_t kMaxGap = 2;
-// Markers are short function-word sequences: one word may stand between ("il y a deux ans"), not two, or
-// "а вони кажуть якщо" (and they say if) would read as "а якщо" (and what if).
-constexpr size_t kMarkerGap = 1;
 constexpr size_t kMaxTriageBytes = 8000;
 // The two sides of a pair meet when their starts are at most this many words apart: "my little brother went
 // out this morning and he is still not back" keeps its person and its danger twelve words apart.
 constexpr size_t kPairWindow = 16;
 
 // Background and present markers. They are grammar rather than content (tense, place, condition), so they
-// live with the rule that reads them. Background: the sentence tells of the past, of another country, or of
-// what would happen if. Present: the clause says it is so now or here, which the background cannot undo.
-constexpr std::string_view kBackground[] = {
-    // en
-    "last year", "years ago", "year ago", "months ago", "month ago", "when i was", "used to", "as a child",
+// live with the rule that reads them, and match as written, word after word: "اگه به کسی بگم" (if I tell
+// anyone, a threat) is not "اگه کسی" (if someone). Past: the sentence tells of a time long gone. Elsewhere: of
+// another country, of what would happen if, of what the rules allow. Present: the clause says it is so now
+// or here, which neither can undo.
+constexpr std::string_view kPast[] = {
+    "last year", "years ago", "year ago", "months ago", "month ago", "when i was", "used to", "as a child",  // en
     "before i came", "before coming", "in the past", "back then", "my old boss", "my old employer",
-    "my former", "former employer", "in libya", "in afghanistan", "in my country", "back home", "in tunisia",
-    "in turkey", "in iran", "in pakistan", "in russia", "in sudan", "in eritrea", "in niger", "in the desert",
-    "on the journey", "during the journey", "on the way to italy", "if i go back", "if i return",
-    "if they send me back", "if i am sent back", "if i get deported", "if i am deported", "what happens if",
-    "what if", "what should i do if", "what can i do if", "what to do if", "if someone", "if somebody",
-    "if anyone", "if a man", "is it allowed", "is it legal", "can the police", "allowed to keep",
+    "my former", "former employer",
+    "l'an dernier", "l'annee derniere", "il y a un an", "il y a deux ans", "il y a trois ans",  // fr
+    "il y a quelques annees", "il y a des annees", "il y a longtemps", "il y a deux mois", "il y a trois mois",
+    "il y a quelques mois", "quand j'etais", "quand jetais", "avant de venir", "avant d'arriver", "autrefois",
+    "mon ancien", "mon ancienne",
+    "السنة الماضية", "السنة اللي فاتت", "العام الماضي", "من سنة", "من سنتين", "من سنين", "قبل سنة",  // ar
+    "قبل سنتين", "قبل سنين", "زمان", "لما كنت", "كنت صغير", "وانا صغير", "قبل ما اجي", "القديم", "السابق",
+    "پارسال", "سال پیش", "سال گذشته", "سال قبل", "ماه پیش", "ماه قبل", "سالها پیش", "قبلا", "بچه بودم",  // fa
+    "قبلی", "سابق",
+    "پروسږکال", "پروسکال", "کال مخکې", "کاله مخکې", "کلونه مخکې", "میاشتې مخکې", "میاشت مخکې", "پخوا",  // ps
+    "پخوانی", "پخواني", "ماشوم وم",
+    "минулого року", "торік", "років тому", "роки тому", "рік тому", "місяців тому", "місяць тому",  // uk
+    "коли я був", "коли я була", "раніше", "колись", "колишній", "колишнього", "колишня",
+    "l'anno scorso", "anni fa", "quando ero",  // it
+};
+constexpr std::string_view kElsewhere[] = {
+    // en
+    "in libya", "in afghanistan", "in my country", "back home", "in tunisia", "in turkey", "in iran",
+    "in pakistan", "in russia", "in sudan", "in eritrea", "in niger", "in the desert", "on the journey",
+    "during the journey", "on the way to italy", "if i go back", "if i return", "if they send me back",
+    "if i am sent back", "if i get deported", "if i am deported", "what happens if", "what if",
+    "what should i do if", "what can i do if", "what to do if", "if someone", "if somebody", "if a man",
+    "is it allowed", "is it legal", "can the police", "allowed to keep",
     // fr
-    "l'an dernier", "l'annee derniere", "il y a ans", "il y a mois", "quand j'etais", "quand jetais",
-    "avant de venir", "avant d'arriver", "autrefois", "mon ancien", "mon ancienne", "en libye",
-    "en afghanistan", "dans mon pays", "au pays", "en tunisie", "en turquie", "au soudan", "en russie",
-    "pendant le voyage", "dans le desert", "si je rentre", "si je retourne", "si on me renvoie",
+    "en libye", "en afghanistan", "dans mon pays", "au pays", "en tunisie", "en turquie", "au soudan",
+    "en russie", "pendant le voyage", "dans le desert", "si je rentre", "si je retourne", "si on me renvoie",
     "s'ils me renvoient", "si je suis expulse", "passe t il si", "qui se passe si", "que faire si",
     "si quelqu'un", "si un homme", "la police peut", "le droit de garder",
     // ar
-    "السنة الماضية", "السنة اللي فاتت", "العام الماضي", "من سنة", "من سنتين", "من سنين", "قبل سنة",
-    "قبل سنتين", "قبل سنين", "زمان", "لما كنت", "كنت صغير", "وانا صغير", "قبل ما اجي", "في ليبيا", "بليبيا",
-    "في بلدي", "في بلادي", "في تونس", "في تركيا", "في السودان", "في الطريق", "في الرحلة", "في الصحرا",
-    "القديم", "السابق", "لو رجعت", "اذا رجعت", "لو رجعوني", "اذا رجعوني", "لو رحلوني", "اذا رحلوني",
+    "في ليبيا", "بليبيا", "في بلدي", "في بلادي", "في تونس", "في تركيا", "في السودان", "في الطريق",
+    "في الرحلة", "في الصحرا", "لو رجعت", "اذا رجعت", "لو رجعوني", "اذا رجعوني", "لو رحلوني", "اذا رحلوني",
     "ماذا يحدث اذا", "ماذا يحدث لو", "شو بصير اذا", "شو بيصير اذا", "ايه اللي يحصل لو", "ايش يصير لو",
-    "شنو يصير اذا", "واش يوقع اذا", "ماذا افعل اذا", "اذا حدا", "لو حد", "اذا احد", "لو احد",
-    "لو واحد", "اذا واحد", "هل يجوز", "هل يحق", "من حقهم",
+    "شنو يصير اذا", "واش يوقع اذا", "ماذا افعل اذا", "اذا حدا", "لو حد", "اذا احد", "لو احد", "لو واحد",
+    "اذا واحد", "هل يجوز", "هل يحق", "من حقهم",
     // fa
-    "پارسال", "سال پیش", "سال گذشته", "سال قبل", "ماه پیش", "ماه قبل", "سالها پیش", "قبلا", "بچه بودم",
     "در ایران", "تو ایران", "در افغانستان", "تو افغانستان", "در ترکیه", "تو ترکیه", "در لیبی", "تو لیبی",
-    "در لیبیا", "تو لیبیا", "در پاکستان", "در راه", "تو راه", "در مسیر", "قبلی", "سابق", "در کشورم",
-    "تو کشورم", "در وطن", "اگه برگردم", "اگر برگردم", "اگر برگردانند", "اگه برگردونن", "اگه دیپورت",
-    "اگر دیپورت", "اگر اخراج", "اگه اخراج", "چه میشود", "چی میشه", "اگه کسی", "اگر کسی", "اگه یکی",
-    "اگر یک نفر", "حق داره", "حق دارد", "آیا پولیس",
+    "در لیبیا", "تو لیبیا", "در پاکستان", "در راه", "تو راه", "در مسیر", "در کشورم", "تو کشورم", "در وطن",
+    "اگه برگردم", "اگر برگردم", "اگر برگردانند", "اگه برگردونن", "اگه دیپورت", "اگر دیپورت", "اگر اخراج",
+    "اگه اخراج", "چه میشود", "چی میشه", "اگه کسی", "اگر کسی", "اگه یکی", "اگر یک نفر", "حق داره",
+    "حق دارد", "آیا پولیس",
     // ps
-    "پروسږکال", "پروسکال", "کال مخکې", "کاله مخکې", "کلونه مخکې", "میاشتې مخکې", "میاشت مخکې", "پخوا",
-    "پخوانی", "پخواني", "ماشوم وم", "په افغانستان کې", "په ایران کې", "په پاکستان کې", "په لیبیا کې",
-    "په ترکیه کې", "په لاره کې", "په هیواد کې", "په وطن کې", "که بیرته", "که بېرته", "که واپس",
+    "په افغانستان کې", "په ایران کې", "په پاکستان کې", "په لیبیا کې", "په ترکیه کې", "په لاره کې",
+    "په هیواد کې", "په وطن کې", "که بیرته", "که بېرته", "که زه بیرته", "که زه بېرته", "که واپس",
     "که دیپورټ", "څه کیږي", "څه به کیږي", "څه پیښیږي", "که څوک", "که یو څوک", "ایا پولیس",
     "پولیس کولی شي",
     // uk
-    "минулого року", "торік", "років тому", "роки тому", "рік тому", "місяців тому", "місяць тому",
-    "коли я був", "коли я була", "раніше", "колись", "колишній", "колишнього", "колишня", "в росії",
-    "у росії", "в україні", "якщо я повернусь", "якщо я повернуся", "якщо повернусь", "якщо мене депортують",
-    "якщо мене вишлють", "що буде якщо", "що станеться якщо", "що робити якщо", "якщо хтось", "якщо мене хтось", "чи може поліція",
-    "чи має право", "чи мають право",
+    "в росії", "у росії", "в україні", "якщо я повернусь", "якщо я повернуся", "якщо повернусь",
+    "якщо мене депортують", "якщо мене вишлють", "що буде якщо", "що станеться якщо", "що робити якщо",
+    "якщо хтось", "якщо мене хтось", "чи може поліція", "чи має право", "чи мають право",
     // it
-    "l'anno scorso", "anni fa", "in libia", "quando ero", "se torno", "cosa succede se",
+    "in libia", "se torno", "cosa succede se",
 };
 constexpr std::string_view kPresent[] = {
     "now", "still", "today", "tonight", "here", "at the moment", "currently", "in italy",                 // en
@@ -79,6 +86,17 @@ constexpr std::string_view kPresent[] = {
     "зараз", "тепер", "досі", "ще", "сьогодні", "тут", "цієї ночі", "в італії",                             // uk
     "adesso", "ora", "ancora", "oggi", "stasera", "qui", "in italia",                                     // it
 };
+
+// Words that end a clause as a comma does: "two years ago I wanted to die but now I am fine".
+bool starts_clause(const std::string& folded_word) {
+  static const std::vector<std::string> buts = [] {
+    std::vector<std::string> v;
+    for (const char* w : {"but", "mais", "ma", "لكن", "ولكن", "بس", "بصح", "ولی", "اما", "خو", "مګر", "але", "проте"})
+      v.push_back(text::fold(w));
+    return v;
+  }();
+  return std::find(buts.begin(), buts.end(), folded_word) != buts.end();
+}
 
 // Compound verbs and set phrases whose words are danger words elsewhere: the verb of "shout", "phone",
 // "call" is "hit" in Persian and Pashto.
@@ -342,7 +360,8 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
       }
     }
   }
-  for (auto m : kBackground) add(std::string(m), Kind::kBackground, 0);
+  for (auto m : kPast) add(std::string(m), Kind::kPast, 0);
+  for (auto m : kElsewhere) add(std::string(m), Kind::kElsewhere, 0);
   for (auto m : kPresent) add(std::string(m), Kind::kPresent, 0);
   for (auto m : kIdioms) add(std::string(m), Kind::kIdiom, 0);
 }
@@ -350,8 +369,8 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
 size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_t start) const {
   if (!words.matches(p.words[0], start)) return std::string::npos;
   // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
-  const bool marker = p.kind == Kind::kBackground || p.kind == Kind::kPresent;
-  const size_t max_gap = marker ? kMarkerGap : kMaxGap;
+  const bool marker = p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kPresent;
+  const size_t max_gap = marker ? 0 : kMaxGap;
   size_t i = start + 1;
   for (size_t k = 1; k < p.words.size(); ++k) {
     bool found = false;
@@ -387,7 +406,10 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
       continue;
     }
     std::vector<std::string> piece = text::words(text::fold(msg.substr(begin, i - begin)));
-    for (size_t w = 0; w < piece.size(); ++w) words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr);
+    for (size_t w = 0; w < piece.size(); ++w) {
+      if (w > 0 && starts_clause(piece[w])) ++clause;
+      words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr);
+    }
     if (!piece.empty()) {
       ++clause;
       if (cut == Cut::kSentence) ++sentence;
@@ -417,10 +439,11 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
 
   // Background sentences, present clauses, idioms, and the danger found: phrases, and pairs whose two sides
   // met, neither inside an idiom.
-  std::vector<bool> background(sentence + 1u, false), present(clause + 1u, false);
+  std::vector<bool> past(sentence + 1u, false), elsewhere(sentence + 1u, false), present(clause + 1u, false);
   for (const Hit& h : hits) {
     Kind kind = phrases_[h.phrase].kind;
-    if (kind == Kind::kBackground) background[words.sentence[h.pos]] = true;
+    if (kind == Kind::kPast) past[words.sentence[h.pos]] = true;
+    if (kind == Kind::kElsewhere) elsewhere[words.sentence[h.pos]] = true;
     if (kind == Kind::kPresent) present[words.clause[h.pos]] = true;
   }
   auto in_idiom = [&](const Hit& h) {
@@ -450,7 +473,9 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
   TriageResult r;
   for (const Danger& d : dangers) {
     const SafetyCategory& c = categories_[d.category];
-    if (c.id != "self-harm" && background[words.sentence[d.pos]] && !present[words.clause[d.pos]]) continue;
+    // Self-harm is background only when long past: "if I go back I will kill myself" is said now.
+    const size_t s = words.sentence[d.pos];
+    if ((past[s] || (c.id != "self-harm" && elsewhere[s])) && !present[words.clause[d.pos]]) continue;
     if (!r.urgent || (r.article == kEmergencyArticle && c.article != kEmergencyArticle)) {
       r.urgent = true;
       r.category = c.id;

@@ -15,7 +15,8 @@
 //
 // A message that tells of the past or of elsewhere ("in Libya they locked us in", "if I go back they will
 // kill me") is background, not an emergency — unless the same clause says it is still so ("now", "still",
-// "here"). Self-harm is never background. Nor is a danger word inside an idiom: Pashto چیغې وهي (shouts) and
+// "here"; a clause ends at a comma or a "but"). Self-harm is background only when long past ("two years ago
+// I wanted to die, but now I am fine"), never when elsewhere or hypothetical. Nor is a danger word inside an idiom: Pashto چیغې وهي (shouts) and
 // Persian زنگ میزنه (phones) are not وهي, میزنه (hits).
 #pragma once
 
@@ -60,9 +61,10 @@ class SafetyTriage {
     std::string text;  // a triage key
     bool prefix;
   };
-  // What a phrase is for: a danger phrase of a category, one side of a pair, a marker of background (past,
-  // elsewhere, hypothetical) or of the present, or an idiom whose words are not the danger they look like.
-  enum class Kind : uint8_t { kDanger, kPairSide, kBackground, kPresent, kIdiom };
+  // What a phrase is for: a danger phrase of a category, one side of a pair, a marker of the past, of
+  // elsewhere (another country, a hypothetical) or of the present, or an idiom whose words are not the
+  // danger they look like.
+  enum class Kind : uint8_t { kDanger, kPairSide, kPast, kElsewhere, kPresent, kIdiom };
   struct Phrase {
     std::vector<Word> words;
     Kind kind = Kind::kDanger;

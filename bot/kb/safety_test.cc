@@ -127,10 +127,21 @@ TEST_CASE("a danger word inside an idiom is not the danger") {
   CHECK(triage.assess("he hit me up and then he hit me").urgent);
 }
 
-TEST_CASE("self-harm is never background") {
-  auto triage = triage_of("self-harm", {{"en", {"kill myself"}}, {"fa", {"خودمو بکشم"}}});
-  CHECK(triage.assess("last year i wanted to kill myself").urgent);
+TEST_CASE("self-harm is background only when long past") {
+  auto triage = triage_of("self-harm", {{"en", {"kill myself"}}, {"fa", {"خودمو بکشم"}}, {"ar", {"انتحر"}}});
+  CHECK(triage.assess("if I go back to Libya I will kill myself").urgent);
   CHECK(triage.assess("اگه برگردم افغانستان خودمو بکشم").urgent);
+  CHECK(!triage.assess("two years ago I wanted to kill myself but now I am fine").urgent);
+  CHECK(triage.assess("last year I tried to kill myself and I still want to").urgent);
+  CHECK(!triage.assess("من سنتين كنت بفكر انتحر بس دلوقتي كويس").urgent);
+  CHECK(triage.assess("بفكر انتحر").urgent);
+}
+
+TEST_CASE("markers match word after word: 'if I tell anyone' is not 'if someone'") {
+  auto triage = triage_of("danger", {{"fa", {"تهدیدم", "دنبالم"}}, {"fr", {"me tuer"}}});
+  CHECK(triage.assess("تهدیدم کرده که اگه به کسی بگم میکشتم").urgent);
+  CHECK(!triage.assess("اگه کسی تو خیابون دنبالم کنه چیکار کنم؟").urgent);
+  CHECK(!triage.assess("en Libye ils voulaient me tuer il y a deux ans").urgent);
 }
 
 }  // namespace
