@@ -1,6 +1,7 @@
 #include "bot/kb/safety.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "bot/text/normalize.h"
 #include "bot/text/tokenize.h"
@@ -10,6 +11,102 @@ namespace approdo {
 namespace {
 constexpr size_t kMaxGap = 2;
 constexpr size_t kMaxTriageBytes = 8000;
+// The two sides of a pair meet when their starts are at most this many words apart: "my little brother went
+// out this morning and he is still not back" keeps its person and its danger twelve words apart.
+constexpr size_t kPairWindow = 16;
+
+// Background and present markers. They are grammar rather than content (tense, place, condition), so they
+// live with the rule that reads them, and match as written, word after word: "اگه به کسی بگم" (if I tell
+// anyone, a threat) is not "اگه کسی" (if someone). Past: the sentence tells of a time long gone. Elsewhere: of
+// another country, of what would happen if, of what the rules allow. Present: the clause says it is so now
+// or here, which neither can undo.
+constexpr std::string_view kPast[] = {
+    "last year", "years ago", "year ago", "months ago", "month ago", "when i was", "used to", "as a child",  // en
+    "before i came", "before coming", "in the past", "back then", "my old boss", "my old employer",
+    "my former", "former employer",
+    "l'an dernier", "l'annee derniere", "il y a un an", "il y a deux ans", "il y a trois ans",  // fr
+    "il y a quelques annees", "il y a des annees", "il y a longtemps", "il y a deux mois", "il y a trois mois",
+    "il y a quelques mois", "quand j'etais", "quand jetais", "avant de venir", "avant d'arriver", "autrefois",
+    "mon ancien", "mon ancienne",
+    "السنة الماضية", "السنة اللي فاتت", "العام الماضي", "من سنة", "من سنتين", "من سنين", "قبل سنة",  // ar
+    "قبل سنتين", "قبل سنين", "زمان", "لما كنت", "كنت صغير", "وانا صغير", "قبل ما اجي", "القديم", "السابق",
+    "پارسال", "سال پیش", "سال گذشته", "سال قبل", "ماه پیش", "ماه قبل", "سالها پیش", "قبلا", "بچه بودم",  // fa
+    "قبلی", "سابق",
+    "پروسږکال", "پروسکال", "کال مخکې", "کاله مخکې", "کلونه مخکې", "میاشتې مخکې", "میاشت مخکې", "پخوا",  // ps
+    "پخوانی", "پخواني", "ماشوم وم",
+    "минулого року", "торік", "років тому", "роки тому", "рік тому", "місяців тому", "місяць тому",  // uk
+    "коли я був", "коли я була", "раніше", "колись", "колишній", "колишнього", "колишня",
+    "l'anno scorso", "anni fa", "quando ero",  // it
+};
+constexpr std::string_view kElsewhere[] = {
+    // en
+    "in libya", "in afghanistan", "in my country", "back home", "in tunisia", "in turkey", "in iran",
+    "in pakistan", "in russia", "in sudan", "in eritrea", "in niger", "in the desert", "on the journey",
+    "during the journey", "on the way to italy", "if i go back", "if i return", "if they send me back",
+    "if i am sent back", "if i get deported", "if i am deported", "what happens if", "what if",
+    "what should i do if", "what can i do if", "what to do if", "if someone", "if somebody", "if a man",
+    "is it allowed", "is it legal", "can the police", "allowed to keep",
+    // fr
+    "en libye", "en afghanistan", "dans mon pays", "au pays", "en tunisie", "en turquie", "au soudan",
+    "en russie", "pendant le voyage", "dans le desert", "si je rentre", "si je retourne", "si on me renvoie",
+    "s'ils me renvoient", "si je suis expulse", "passe t il si", "qui se passe si", "que faire si",
+    "si quelqu'un", "si un homme", "la police peut", "le droit de garder",
+    // ar
+    "في ليبيا", "بليبيا", "في بلدي", "في بلادي", "في تونس", "في تركيا", "في السودان", "في الطريق",
+    "في الرحلة", "في الصحرا", "لو رجعت", "اذا رجعت", "لو رجعوني", "اذا رجعوني", "لو رحلوني", "اذا رحلوني",
+    "ماذا يحدث اذا", "ماذا يحدث لو", "شو بصير اذا", "شو بيصير اذا", "ايه اللي يحصل لو", "ايش يصير لو",
+    "شنو يصير اذا", "واش يوقع اذا", "ماذا افعل اذا", "اذا حدا", "لو حد", "اذا احد", "لو احد", "لو واحد",
+    "اذا واحد", "هل يجوز", "هل يحق", "من حقهم",
+    // fa
+    "در ایران", "تو ایران", "در افغانستان", "تو افغانستان", "در ترکیه", "تو ترکیه", "در لیبی", "تو لیبی",
+    "در لیبیا", "تو لیبیا", "در پاکستان", "در راه", "تو راه", "در مسیر", "در کشورم", "تو کشورم", "در وطن",
+    "اگه برگردم", "اگر برگردم", "اگر برگردانند", "اگه برگردونن", "اگه دیپورت", "اگر دیپورت", "اگر اخراج",
+    "اگه اخراج", "چه میشود", "چی میشه", "اگه کسی", "اگر کسی", "اگه یکی", "اگر یک نفر", "حق داره",
+    "حق دارد", "آیا پولیس",
+    // ps
+    "په افغانستان کې", "په ایران کې", "په پاکستان کې", "په لیبیا کې", "په ترکیه کې", "په لاره کې",
+    "په هیواد کې", "په وطن کې", "که بیرته", "که بېرته", "که زه بیرته", "که زه بېرته", "که واپس",
+    "که دیپورټ", "څه کیږي", "څه به کیږي", "څه پیښیږي", "که څوک", "که یو څوک", "ایا پولیس",
+    "پولیس کولی شي",
+    // uk
+    "в росії", "у росії", "в україні", "якщо я повернусь", "якщо я повернуся", "якщо повернусь",
+    "якщо мене депортують", "якщо мене вишлють", "що буде якщо", "що станеться якщо", "що робити якщо",
+    "якщо хтось", "якщо мене хтось", "чи може поліція", "чи має право", "чи мають право",
+    // it
+    "in libia", "se torno", "cosa succede se",
+};
+constexpr std::string_view kPresent[] = {
+    "now", "still", "today", "tonight", "here", "at the moment", "currently", "in italy",                 // en
+    "maintenant", "toujours", "encore", "aujourd'hui", "ce soir", "ici", "en ce moment", "actuellement",  // fr
+    "en italie",
+    "الان", "هلق", "هلا", "دلوقتي", "دلوقت", "هسه", "هسا", "توا", "دابا", "حاليا", "لسه", "لسا", "مازال",  // ar
+    "ما زال", "لا يزال", "هنا", "هون", "اليوم", "الليلة", "النهارده", "في ايطاليا", "بايطاليا",
+    "حالا", "همین حالا", "هنوز", "امروز", "امشب", "اینجا", "فعلا", "همینجا", "در ایتالیا", "تو ایتالیا",  // fa
+    "اوس", "اوسمهال", "لا هم", "نن", "نن شپه", "دلته", "په ایټالیا کې",                                   // ps
+    "зараз", "тепер", "досі", "ще", "сьогодні", "тут", "цієї ночі", "в італії",                             // uk
+    "adesso", "ora", "ancora", "oggi", "stasera", "qui", "in italia",                                     // it
+};
+
+// Words that end a clause as a comma does: "two years ago I wanted to die but now I am fine".
+bool starts_clause(const std::string& folded_word) {
+  static const std::vector<std::string> buts = [] {
+    std::vector<std::string> v;
+    for (const char* w : {"but", "mais", "ma", "لكن", "ولكن", "بس", "بصح", "ولی", "اما", "خو", "مګر", "але", "проте"})
+      v.push_back(text::fold(w));
+    return v;
+  }();
+  return std::find(buts.begin(), buts.end(), folded_word) != buts.end();
+}
+
+// Compound verbs and set phrases whose words are danger words elsewhere: the verb of "shout", "phone",
+// "call" is "hit" in Persian and Pashto.
+constexpr std::string_view kIdioms[] = {
+    "hit me up", "hits me up", "suicide prevention", "prevention du suicide", "профілактика суїциду",
+    "زنگ میزنه", "زنگ میزنن", "زنگ زد", "زنگ زدن", "صدا میزنه", "صدا میزنن", "صدا زد", "حرف میزنه",
+    "حرف میزنن", "داد میزنه", "داد میزنن", "داد زد", "غر میزنه", "جیغ میزنه", "سر میزنه",
+    "چیغې وهي", "چیغې وهلې", "چیغه وهي", "چیغې کوي", "زنګ وهي", "زنګ ووهه", "زنګ راته وهي", "غږ وهي",
+    "غږ کوي", "ټوکې وهي",
+};
 
 // Arabic writes "and" (و) joined to the next word: "وقفلوا علي الباب" is "and they locked me in". Pashto's
 // perfective verbs start with the same letter ("ووهلم"). A message word may therefore meet a phrase word
@@ -23,58 +120,271 @@ std::string without_joined_and(const std::string& word) {
   return text::count_code_points(rest) >= 2 ? rest : std::string{};
 }
 
+// The first letter of a non-empty word, as UTF-8 bytes.
+std::string_view lead(std::string_view w) {
+  auto b = static_cast<uint8_t>(w[0]);
+  return w.substr(0, b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4);
+}
+
 bool word_matches(const std::string& phrase_word, bool prefix, const std::string& word) {
   return prefix ? word.rfind(phrase_word, 0) == 0 : word == phrase_word;
 }
+
+// Arabic-script words as UTF-16 letters: every letter of the Arabic block is one UTF-16 unit and two UTF-8
+// bytes, so a word converts both ways without ICU. False when the word has anything else (digits, Latin).
+bool decode_arabic(std::string_view w, std::u16string& out) {
+  out.clear();
+  if (w.empty() || w.size() % 2) return false;
+  for (size_t i = 0; i < w.size(); i += 2) {
+    auto b0 = static_cast<uint8_t>(w[i]), b1 = static_cast<uint8_t>(w[i + 1]);
+    if (b0 < 0xD8 || b0 > 0xDB || (b1 & 0xC0) != 0x80) return false;
+    out.push_back(static_cast<char16_t>(((b0 & 0x1F) << 6) | (b1 & 0x3F)));
+  }
+  return true;
+}
+
+std::string encode_arabic(std::u16string_view s) {
+  std::string out;
+  out.reserve(s.size() * 2);
+  for (char16_t c : s) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+  return out;
+}
+
+bool starts(std::u16string_view s, std::u16string_view p) { return s.substr(0, p.size()) == p; }
+bool ends(std::u16string_view s, std::u16string_view p) {
+  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+// Pashto typed on a Persian or Arabic keyboard: its own letters become their nearest common ones, and a lone
+// hamza (written or not) goes.
+void fold_pashto_letters(std::u16string& s) {
+  std::u16string out;
+  out.reserve(s.size());
+  for (char16_t c : s) {
+    switch (c) {
+      case u'ټ': c = u'ت'; break;
+      case u'ډ': c = u'د'; break;
+      case u'ړ': c = u'ر'; break;
+      case u'ږ': c = u'ژ'; break;
+      case u'ښ': c = u'ش'; break;
+      case u'ګ': c = u'گ'; break;
+      case u'ڼ': c = u'ن'; break;
+      case u'ې':
+      case u'ۍ': c = u'ی'; break;
+      case u'ء': continue;
+      default: break;
+    }
+    out.push_back(c);
+  }
+  s.swap(out);
+}
+
+void key_letters(std::u16string& s, bool whole) {
+  fold_pashto_letters(s);
+  // Dari speech drops the r of کرد- (کدن, کدم for کردن, کردم).
+  if (starts(s, u"کد")) s.insert(1, u"ر");
+  // Arabic dialects mark tense on the verb: ب (habit, Egypt and the Levant), ه ح (future, Egypt), س (future,
+  // standard), ک (Morocco) before the person prefix ي ت ن ا. بيقتلني, هيقتلني, كيقتلني are all يقتلني.
+  // Not before the article: بالسكين is "with the knife".
+  if (s.size() >= 4 && std::u16string_view(u"بهحسک").find(s[0]) != std::u16string_view::npos &&
+      std::u16string_view(u"یتنا").find(s[1]) != std::u16string_view::npos && s.compare(1, 2, u"ال") != 0)
+    s.erase(0, 1);
+  if (!whole) return;
+  // Colloquial Persian and Dari endings meet the written ones: میزنه → میزند, میکنن → میکنند, زدن → زدند.
+  if (starts(s, u"می") || starts(s, u"نمی")) {
+    if (ends(s, u"ه"))
+      s.back() = u'د';
+    else if (s.size() >= 4 && ends(s, u"ن"))
+      s.push_back(u'د');
+  } else if (s.size() >= 3 && ends(s, u"دن")) {
+    s.push_back(u'د');
+  }
+  // Spellings of the same ending: قفلوا/قفلو, عليا/عليي/علي, ورايا/ورائي/وراي.
+  if (s.size() >= 4 && ends(s, u"وا")) s.pop_back();
+  if (s.size() >= 3 && (ends(s, u"یا") || ends(s, u"یی"))) s.pop_back();
+  // The object "me" of Dari and written Persian (مرا, مره) is the spoken منو.
+  if (s == u"مرا" || s == u"مره") s = u"منو";
+}
+
+// Egyptian and Maghrebi negation wraps the verb (مارجعش, مرجعش, مانقدرش); Levantine joins it (مابقدر). A
+// word so wrapped becomes "ما" and the verb, as the phrases write it.
+bool split_negation(const std::u16string& s, std::u16string& verb) {
+  if (starts(s, u"ما") && s.size() >= 5) {
+    verb = s.substr(2);
+    if (ends(verb, u"ش") && verb.size() >= 4) verb.pop_back();
+    return true;
+  }
+  if (starts(s, u"م") && ends(s, u"ش") && s.size() >= 5) {
+    verb = s.substr(1, s.size() - 2);
+    return true;
+  }
+  return false;
+}
+
+// A folded word, split where negation wraps it; each part a triage key.
+void key_words(const std::string& word, bool whole, std::vector<std::string>& out) {
+  std::u16string s, verb;
+  if (!decode_arabic(word, s)) {
+    out.push_back(word);
+    return;
+  }
+  if (whole && split_negation(s, verb)) {
+    out.push_back(encode_arabic(u"ما"));
+    s.swap(verb);
+  }
+  key_letters(s, whole);
+  out.push_back(encode_arabic(s));
+}
+
+// Persian writes می/نمی before a verb joined, with a zero-width non-joiner (folded away) or a space.
+bool is_mi(std::string_view w) { return w == "\xD9\x85\xDB\x8C" || w == "\xD9\x86\xD9\x85\xDB\x8C"; }
+
+// Sentence and clause ends in a raw message. A sentence scopes background markers; a clause (also ended by
+// a comma) scopes present ones.
+enum class Cut { kNone, kClause, kSentence };
+Cut cut_at(std::string_view s, size_t i, size_t& len) {
+  len = 1;
+  switch (s[i]) {
+    case '.': case '!': case '?': case '\n': return Cut::kSentence;
+    case ',': case ';': return Cut::kClause;
+    default: break;
+  }
+  std::string_view two = s.substr(i, 2);
+  len = 2;
+  if (two == "\xD8\x9F" || two == "\xDB\x94") return Cut::kSentence;  // ؟ ۔
+  if (two == "\xD8\x8C" || two == "\xD8\x9B") return Cut::kClause;    // ، ؛
+  len = 1;
+  return Cut::kNone;
+}
 }  // namespace
+
+// A message's words as triage keys, each with up to two more forms: without a joined Arabic "and", and joined
+// to a Persian می written apart before it. Empty when a word has no such form.
+struct SafetyTriage::MessageWords {
+  std::vector<std::string> forms[3];
+  std::vector<uint16_t> sentence, clause;
+  size_t size() const { return forms[0].size(); }
+  bool matches(const Word& w, size_t i) const {
+    for (const auto& f : forms)
+      if (!f[i].empty() && word_matches(w.text, w.prefix, f[i])) return true;
+    return false;
+  }
+  void add(const std::string& folded_word, uint16_t s, uint16_t c, const std::string* previous) {
+    std::vector<std::string> keys, bare, joined;
+    key_words(folded_word, true, keys);
+    if (std::string w = without_joined_and(folded_word); !w.empty()) key_words(w, true, bare);
+    if (bare.size() > 1) {  // "and" before a wrapped negation (ومارجعتش): the و can only be "and"
+      keys.swap(bare);
+      bare.clear();
+    }
+    if (previous && is_mi(*previous)) key_words(*previous + folded_word, true, joined);
+    for (size_t k = 0; k < keys.size(); ++k) {
+      forms[0].push_back(keys[k]);
+      forms[1].push_back(keys.size() == 1 && bare.size() == 1 && bare[0] != keys[0] ? bare[0] : std::string{});
+      forms[2].push_back(k == 0 && joined.size() == 1 ? joined[0] : std::string{});
+      sentence.push_back(s);
+      clause.push_back(c);
+    }
+  }
+};
+
+std::string SafetyTriage::key(const std::string& folded_word, bool whole) {
+  std::vector<std::string> keys;
+  key_words(folded_word, whole, keys);
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : " ") + k;
+  return out;
+}
+
+void SafetyTriage::add(const std::string& phrase, Kind kind, uint16_t category, uint32_t pair, uint8_t side) {
+  Phrase p;
+  p.kind = kind;
+  p.category = category;
+  p.pair = pair;
+  p.side = side;
+  // Keep '*' through folding: split on spaces first, fold each word, then re-attach the prefix marks.
+  std::string folded = text::fold(phrase);
+  std::vector<std::string> words = text::words(folded);
+  std::vector<bool> prefix(words.size(), false);
+  size_t pos = 0;
+  for (size_t wi = 0; wi < words.size(); ++wi) {
+    size_t at = folded.find(words[wi], pos);
+    if (at == std::string::npos) break;
+    pos = at + words[wi].size();
+    prefix[wi] = pos < folded.size() && folded[pos] == '*';
+  }
+  for (size_t wi = 0; wi < words.size(); ++wi) {
+    // A Persian می written apart in a phrase is the joined prefix of the next word.
+    if (is_mi(words[wi]) && wi + 1 < words.size()) {
+      words[wi + 1] = words[wi] + words[wi + 1];
+      continue;
+    }
+    std::vector<std::string> keys;
+    key_words(words[wi], !prefix[wi], keys);
+    for (size_t k = 0; k < keys.size(); ++k) p.words.push_back({keys[k], prefix[wi] && k + 1 == keys.size()});
+  }
+  if (p.words.empty()) return;
+  auto id = static_cast<uint32_t>(phrases_.size());
+  if (p.words[0].prefix)
+    prefix_first_[std::string(lead(p.words[0].text))].push_back(id);
+  else
+    by_first_word_[p.words[0].text].push_back(id);
+  phrases_.push_back(std::move(p));
+}
 
 SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety) {
   for (size_t c = 0; c < categories_.size(); ++c) {
+    auto category = static_cast<uint16_t>(c);
     for (const auto& [lang, list] : categories_[c].phrases) {
       for (const auto& phrase : list) {
-        Phrase p;
-        p.category = static_cast<uint16_t>(c);
-        // Keep '*' through folding: split on spaces first, fold each word.
-        std::string folded = text::fold(phrase);
-        for (auto& w : text::words(folded)) p.words.push_back({w, false});
-        // Re-attach prefix marks: a word is a prefix if the phrase had "word*".
-        size_t wi = 0;
-        for (size_t pos = 0; pos < folded.size() && wi < p.words.size(); ++wi) {
-          size_t at = folded.find(p.words[wi].text, pos);
-          if (at == std::string::npos) break;
-          pos = at + p.words[wi].text.size();
-          if (pos < folded.size() && folded[pos] == '*') p.words[wi].prefix = true;
+        size_t plus = phrase.find(" + ");
+        if (plus == std::string::npos) {
+          add(phrase, Kind::kDanger, category);
+          continue;
         }
-        if (p.words.empty()) continue;
-        auto id = static_cast<uint32_t>(phrases_.size());
-        if (p.words[0].prefix)
-          prefix_first_.push_back(id);
-        else
-          by_first_word_[p.words[0].text].push_back(id);
-        phrases_.push_back(std::move(p));
+        auto pair = static_cast<uint32_t>(pair_category_.size());
+        pair_category_.push_back(category);
+        std::string_view sides[2] = {std::string_view(phrase).substr(0, plus),
+                                     std::string_view(phrase).substr(plus + 3)};
+        for (uint8_t side = 0; side < 2; ++side) {
+          std::string_view rest = sides[side];
+          while (!rest.empty()) {
+            size_t bar = rest.find('|');
+            add(std::string(rest.substr(0, bar)), Kind::kPairSide, category, pair, side);
+            rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
+          }
+        }
       }
     }
   }
+  for (auto m : kPast) add(std::string(m), Kind::kPast, 0);
+  for (auto m : kElsewhere) add(std::string(m), Kind::kElsewhere, 0);
+  for (auto m : kPresent) add(std::string(m), Kind::kPresent, 0);
+  for (auto m : kIdioms) add(std::string(m), Kind::kIdiom, 0);
 }
 
-bool SafetyTriage::matches_at(const Phrase& p, const MessageWords& words, size_t start) const {
+size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_t start) const {
+  if (!words.matches(p.words[0], start)) return std::string::npos;
+  // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
+  const bool marker = p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kPresent;
+  const size_t max_gap = marker ? 0 : kMaxGap;
   size_t i = start + 1;
   for (size_t k = 1; k < p.words.size(); ++k) {
     bool found = false;
-    for (size_t gap = 0; gap <= kMaxGap && i < words.size(); ++gap, ++i) {
+    for (size_t gap = 0; gap <= max_gap && i < words.size(); ++gap, ++i) {
+      if (marker && words.clause[i] != words.clause[start]) return std::string::npos;
       if (words.matches(p.words[k], i)) {
         found = true;
         ++i;
         break;
       }
     }
-    if (!found) return false;
+    if (!found) return std::string::npos;
   }
-  return true;
-}
-
-bool SafetyTriage::MessageWords::matches(const Word& w, size_t i) const {
-  return word_matches(w.text, w.prefix, as_written[i]) || (!bare[i].empty() && word_matches(w.text, w.prefix, bare[i]));
+  return i - 1;
 }
 
 bool SafetyTriage::is_category_article(const std::string& article_id) const {
@@ -84,28 +394,94 @@ bool SafetyTriage::is_category_article(const std::string& article_id) const {
 }
 
 TriageResult SafetyTriage::assess(const std::string& raw) const {
-  TriageResult r;
+  // Words of the message, by clause and sentence.
   MessageWords words;
-  words.as_written = text::words(text::fold(text::truncate_utf8(raw, kMaxTriageBytes)));
-  for (const auto& w : words.as_written) words.bare.push_back(without_joined_and(w));
+  std::string_view msg = text::truncate_utf8(raw, kMaxTriageBytes);
+  uint16_t sentence = 0, clause = 0;
+  for (size_t begin = 0, i = 0; i <= msg.size();) {
+    size_t len = 1;
+    Cut cut = i < msg.size() ? cut_at(msg, i, len) : Cut::kSentence;
+    if (cut == Cut::kNone) {
+      i += len;
+      continue;
+    }
+    std::vector<std::string> piece = text::words(text::fold(msg.substr(begin, i - begin)));
+    for (size_t w = 0; w < piece.size(); ++w) {
+      if (w > 0 && starts_clause(piece[w])) ++clause;
+      words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr);
+    }
+    if (!piece.empty()) {
+      ++clause;
+      if (cut == Cut::kSentence) ++sentence;
+    }
+    i += len;
+    begin = i;
+  }
+
+  struct Hit {
+    uint32_t phrase, pos, end;
+  };
+  std::vector<Hit> hits;
   for (size_t i = 0; i < words.size(); ++i) {
     auto check = [&](uint32_t id) {
-      const Phrase& p = phrases_[id];
-      if (!words.matches(p.words[0], i)) return false;
-      if (!matches_at(p, words, i)) return false;
-      r.urgent = true;
-      r.category = categories_[p.category].id;
-      r.article = categories_[p.category].article;
-      return r.article != kEmergencyArticle;  // specific: done; generic: a specific one may still follow
+      if (size_t end = match_end(phrases_[id], words, i); end != std::string::npos)
+        hits.push_back({id, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
     };
-    for (const std::string* w : {&words.as_written[i], &words.bare[i]}) {
-      if (w->empty()) continue;
-      if (auto it = by_first_word_.find(*w); it != by_first_word_.end())
-        for (uint32_t id : it->second)
-          if (check(id)) return r;
+    for (const auto& form : words.forms) {
+      if (form[i].empty()) continue;
+      if (auto it = by_first_word_.find(form[i]); it != by_first_word_.end())
+        for (uint32_t id : it->second) check(id);
+      if (auto it = prefix_first_.find(std::string(lead(form[i]))); it != prefix_first_.end())
+        for (uint32_t id : it->second) check(id);
     }
-    for (uint32_t id : prefix_first_)
-      if (check(id)) return r;
+  }
+  if (hits.empty()) return {};
+
+  // Background sentences, present clauses, idioms, and the danger found: phrases, and pairs whose two sides
+  // met, neither inside an idiom.
+  std::vector<bool> past(sentence + 1u, false), elsewhere(sentence + 1u, false), present(clause + 1u, false);
+  for (const Hit& h : hits) {
+    Kind kind = phrases_[h.phrase].kind;
+    if (kind == Kind::kPast) past[words.sentence[h.pos]] = true;
+    if (kind == Kind::kElsewhere) elsewhere[words.sentence[h.pos]] = true;
+    if (kind == Kind::kPresent) present[words.clause[h.pos]] = true;
+  }
+  auto in_idiom = [&](const Hit& h) {
+    return std::any_of(hits.begin(), hits.end(), [&](const Hit& idiom) {
+      return phrases_[idiom.phrase].kind == Kind::kIdiom && idiom.pos <= h.end && h.pos <= idiom.end;
+    });
+  };
+  struct Danger {
+    uint16_t category;
+    uint32_t pos;
+  };
+  std::vector<Danger> dangers;
+  for (const Hit& h : hits) {
+    const Phrase& p = phrases_[h.phrase];
+    if (p.kind == Kind::kDanger && !in_idiom(h)) dangers.push_back({p.category, h.pos});
+    if (p.kind != Kind::kPairSide || p.side != 1 || in_idiom(h)) continue;
+    for (const Hit& other : hits) {
+      const Phrase& q = phrases_[other.phrase];
+      if (q.kind == Kind::kPairSide && q.side == 0 && q.pair == p.pair && !in_idiom(other) &&
+          std::max(h.pos, other.pos) - std::min(h.pos, other.pos) <= kPairWindow) {
+        dangers.push_back({p.category, h.pos});
+        break;
+      }
+    }
+  }
+
+  TriageResult r;
+  for (const Danger& d : dangers) {
+    const SafetyCategory& c = categories_[d.category];
+    // Self-harm is background only when long past: "if I go back I will kill myself" is said now.
+    const size_t s = words.sentence[d.pos];
+    if ((past[s] || (c.id != "self-harm" && elsewhere[s])) && !present[words.clause[d.pos]]) continue;
+    if (!r.urgent || (r.article == kEmergencyArticle && c.article != kEmergencyArticle)) {
+      r.urgent = true;
+      r.category = c.id;
+      r.article = c.article;
+    }
+    if (r.article != kEmergencyArticle) break;  // specific: done; generic: a specific one may still follow
   }
   return r;
 }

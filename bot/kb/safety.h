@@ -4,11 +4,23 @@
 // any thread.
 //
 // A phrase matches when all its words appear in the message in order, with at most two other words between
-// consecutive ones; a word ending in '*' matches any word starting with it. Words are compared folded
-// (case, accents, Arabic-script variants), so phrases and messages meet whatever the spelling, and a message
-// word with a joined Arabic "and" (وقفلوا) also meets the phrase's bare word (قفلوا).
+// consecutive ones; a word ending in '*' matches any word starting with it. A phrase "A|B + C|D" is a pair:
+// one of A, B and one of C, D anywhere near each other, in either order ("my brother" … "not back").
+//
+// Words are compared by a triage key, so that a phrase word meets its spoken and written variants without
+// listing each: folded (case, accents, Arabic-script variants), then for Arabic script the Pashto letters
+// typed on a Persian keyboard (ړ → ر, ې → ی), the dialect tense prefixes (بيقتلني, هيقتلني, كيقتلني meet
+// يقتلني), Dari and colloquial Persian verb endings (میزنه meets میزند, کدن meets کردن), the joined Arabic
+// "and" (وقفلوا), the negation around a verb (مارجعش meets ما رجع) and a Persian می written apart.
+//
+// A message that tells of the past or of elsewhere ("in Libya they locked us in", "if I go back they will
+// kill me") is background, not an emergency — unless the same clause says it is still so ("now", "still",
+// "here"; a clause ends at a comma or a "but"). Self-harm is background only when long past ("two years ago
+// I wanted to die, but now I am fine"), never when elsewhere or hypothetical. Nor is a danger word inside an idiom: Pashto چیغې وهي (shouts) and
+// Persian زنگ میزنه (phones) are not وهي, میزنه (hits).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -38,27 +50,38 @@ class SafetyTriage {
   // Whether `article_id` is a category's own article (violence, trafficking...), not the emergency numbers.
   bool is_category_article(const std::string& article_id) const;
 
+  // A folded word's triage key (see above); `whole` is false for a phrase word ending in '*', which only
+  // gets the changes at its start. Exposed for tests.
+  static std::string key(const std::string& folded_word, bool whole = true);
+
+  struct MessageWords;
+
  private:
   struct Word {
-    std::string text;
+    std::string text;  // a triage key
     bool prefix;
   };
+  // What a phrase is for: a danger phrase of a category, one side of a pair, a marker of the past, of
+  // elsewhere (another country, a hypothetical) or of the present, or an idiom whose words are not the
+  // danger they look like.
+  enum class Kind : uint8_t { kDanger, kPairSide, kPast, kElsewhere, kPresent, kIdiom };
   struct Phrase {
     std::vector<Word> words;
-    uint16_t category;
+    Kind kind = Kind::kDanger;
+    uint16_t category = 0;
+    uint32_t pair = 0;  // kPairSide: which pair, and which side (0 or 1)
+    uint8_t side = 0;
   };
-  // A message's folded words, and each one without a joined Arabic "and" (empty when it has none).
-  struct MessageWords {
-    std::vector<std::string> as_written, bare;
-    size_t size() const { return as_written.size(); }
-    bool matches(const Word& w, size_t i) const;
-  };
-  bool matches_at(const Phrase& p, const MessageWords& words, size_t start) const;
+  void add(const std::string& text, Kind kind, uint16_t category, uint32_t pair = 0, uint8_t side = 0);
+  // Where the phrase's last word is when it matches from `start`; npos when it does not.
+  size_t match_end(const Phrase& p, const MessageWords& words, size_t start) const;
 
   std::vector<Phrase> phrases_;
+  std::vector<uint16_t> pair_category_;
   std::vector<SafetyCategory> categories_;
   std::unordered_map<std::string, std::vector<uint32_t>> by_first_word_;  // exact first words
-  std::vector<uint32_t> prefix_first_;                                   // phrases whose first word is a prefix
+  // Phrases whose first word is a prefix, by that word's first letter (UTF-8 bytes).
+  std::unordered_map<std::string, std::vector<uint32_t>> prefix_first_;
 };
 
 }  // namespace approdo

@@ -2,12 +2,20 @@
 
 #include <doctest/doctest.h>
 
+#include "bot/text/normalize.h"
+
 namespace approdo {
 namespace {
 
 SafetyTriage triage_of(std::map<std::string, std::vector<std::string>> phrases) {
   Content content;
   content.safety.push_back({"trafficking", "trafficking-exploitation", std::move(phrases)});
+  return SafetyTriage(content);
+}
+
+SafetyTriage triage_of(const std::string& category, std::map<std::string, std::vector<std::string>> phrases) {
+  Content content;
+  content.safety.push_back({category, "an-article", std::move(phrases)});
   return SafetyTriage(content);
 }
 
@@ -30,6 +38,110 @@ TEST_CASE("an Arabic 'and' joined to a word still meets the phrase's bare word")
   // Two letters left are enough ("وما" is "and not"); one is not a word of its own.
   CHECK(triage_of({{"ar", {"ما اكلت"}}}).assess("وما اكلت").urgent);
   CHECK(!triage_of({{"ar", {"ل صغير"}}}).assess("ول صغير").urgent);
+}
+
+TEST_CASE("Arabic dialect tense prefixes meet the phrase's verb") {
+  auto triage = triage_of({{"ar", {"يقتلني", "يهددني بال*", "تغرق"}}});
+  CHECK(triage.assess("بيقتلني كل ما يشوفني").urgent);  // Egypt, Levant: habit
+  CHECK(triage.assess("هيقتلني لو عرف").urgent);        // Egypt: future
+  CHECK(triage.assess("حيقتلني").urgent);
+  CHECK(triage.assess("سيقتلني").urgent);               // standard future
+  CHECK(triage.assess("كيقتلني").urgent);               // Morocco
+  CHECK(triage.assess("وبيهددني بالسكين").urgent);       // and + habit, on a prefix word
+  CHECK(triage.assess("الفلوكة كتغرق").urgent);
+  CHECK(!triage.assess("بيقتل الوقت").urgent);           // another word
+  // Short words keep their first letter: بيت (house) is not يت.
+  CHECK(SafetyTriage::key(text::fold("بيت")) == text::fold("بيت"));
+}
+
+TEST_CASE("endings of the same word meet: dialect spellings, negation around the verb") {
+  auto triage = triage_of({{"ar", {"قفلوا عليا", "ما رجع", "ما بيخلوني اطلع"}}});
+  CHECK(triage.assess("قفلو علي الباب").urgent);  // و/وا, علي/عليا
+  CHECK(triage.assess("سكروا وقفلوا عليي").urgent);
+  CHECK(triage.assess("اخويا مارجعش").urgent);  // Egypt: ما…ش
+  CHECK(triage.assess("ابني مرجعش من امبارح").urgent);
+  CHECK(triage.assess("مابيخلوني اطلع").urgent);  // Levant: ما joined
+  CHECK(!triage.assess("رجع البيت").urgent);
+}
+
+TEST_CASE("Persian and Dari verbs: spoken and written endings, می apart, Dari کدن") {
+  auto triage = triage_of({{"fa", {"منو میزنه", "قفلم کردن", "مرا میکشند"}}});
+  CHECK(triage.assess("او مرا میزند").urgent);  // written Persian
+  CHECK(triage.assess("مره میزنه").urgent);     // Dari
+  CHECK(triage.assess("منو می زنه").urgent);    // می written apart
+  CHECK(triage.assess("قفلم کدن").urgent);      // Dari
+  CHECK(triage.assess("قفلم کردند").urgent);
+  CHECK(triage.assess("منو میکشن").urgent);
+  CHECK(!triage.assess("منو نمیزنه").urgent);  // the negation stays
+}
+
+TEST_CASE("Pashto typed with Persian letters meets the phrase") {
+  auto triage = triage_of({{"ps", {"بند یې کړم", "ډوبیږي"}}});
+  CHECK(triage.assess("په کوټه کې بند یی کرم").urgent);
+  CHECK(triage.assess("کشتی دوبیږی").urgent);
+  CHECK(triage.assess("کښتۍ ډوبېږي").urgent);
+}
+
+TEST_CASE("a pair: one side's words and the other's anywhere near, in either order") {
+  auto triage = triage_of("missing-child", {{"en", {"my brother|my sister + not back|missing"}},
+                                            {"ar", {"اخوي|اختي + ما رجع|ما رجعت"}}});
+  CHECK(triage.assess("my little sister went out this morning and she is still not back").urgent);
+  CHECK(triage.assess("he is missing since yesterday, my brother").urgent);
+  CHECK(triage.assess("اختي طلعت الصبح ومارجعتش").urgent);
+  CHECK(!triage.assess("my sister is fine").urgent);
+  CHECK(!triage.assess("the bus is not back yet").urgent);
+  CHECK(!triage.assess("my brother went to the station to buy a ticket for the train to rome and we waited "
+                       "for hours in the cold rain at the bus stop but the bus is not back")
+             .urgent);  // too far apart
+}
+
+TEST_CASE("the past, elsewhere and 'if I go back' are background; now, still and here are not") {
+  auto triage = triage_of({{"en", {"locked us in", "kill me"}},
+                           {"ar", {"حابسينا", "يقتلوني"}},
+                           {"fa", {"زندانی کردن"}},
+                           {"uk", {"тримали в підвалі"}}});
+  CHECK(triage.assess("they locked us in").urgent);
+  CHECK(!triage.assess("in libya they locked us in for months").urgent);
+  CHECK(!triage.assess("in Libya they locked us in for months, now I want to ask for asylum").urgent);
+  CHECK(!triage.assess("if I go back to my country they will kill me, can I get asylum?").urgent);
+  CHECK(!triage.assess("they locked us in a house last year").urgent);
+  CHECK(triage.assess("last year I was in Libya, now the boss here locked us in").urgent);  // present clause
+  CHECK(triage.assess("they locked us in. In Libya it was the same").urgent);  // another sentence
+  CHECK(triage.assess("my old boss still locked us in").urgent);
+  CHECK(!triage.assess("في ليبيا كانوا حابسينا في مخزن شهور، دلوقتي عايز اقدم لجوء").urgent);
+  CHECK(triage.assess("حابسينا في مخزن ولسه ما خرجنا").urgent);
+  CHECK(!triage.assess("لو رجعت بلدي هيقتلوني، ينفع اخد لجوء؟").urgent);
+  CHECK(!triage.assess("تو لیبی ماه ها ما رو زندانی کردن، حالا میخوام پناهندگی بگیرم").urgent);
+  CHECK(triage.assess("ما رو زندانی کردن").urgent);
+  CHECK(!triage.assess("в Росії нас тримали в підвалі місяць").urgent);
+  CHECK(triage.assess("нас тримали в підвалі").urgent);
+}
+
+TEST_CASE("a danger word inside an idiom is not the danger") {
+  auto triage = triage_of("violence", {{"ps", {"مې وهي"}}, {"fa", {"منو میزنه"}}, {"en", {"hit me"}}});
+  CHECK(triage.assess("میړه مې هره ورځ وهي").urgent);
+  CHECK(!triage.assess("مالک مې راباندې چیغې وهي").urgent);  // shouts at me
+  CHECK(triage.assess("منو میزنه").urgent);
+  CHECK(!triage.assess("منو صدا میزنه").urgent);  // calls me
+  CHECK(!triage.assess("hit me up on whatsapp").urgent);
+  CHECK(triage.assess("he hit me up and then he hit me").urgent);
+}
+
+TEST_CASE("self-harm is background only when long past") {
+  auto triage = triage_of("self-harm", {{"en", {"kill myself"}}, {"fa", {"خودمو بکشم"}}, {"ar", {"انتحر"}}});
+  CHECK(triage.assess("if I go back to Libya I will kill myself").urgent);
+  CHECK(triage.assess("اگه برگردم افغانستان خودمو بکشم").urgent);
+  CHECK(!triage.assess("two years ago I wanted to kill myself but now I am fine").urgent);
+  CHECK(triage.assess("last year I tried to kill myself and I still want to").urgent);
+  CHECK(!triage.assess("من سنتين كنت بفكر انتحر بس دلوقتي كويس").urgent);
+  CHECK(triage.assess("بفكر انتحر").urgent);
+}
+
+TEST_CASE("markers match word after word: 'if I tell anyone' is not 'if someone'") {
+  auto triage = triage_of("danger", {{"fa", {"تهدیدم", "دنبالم"}}, {"fr", {"me tuer"}}});
+  CHECK(triage.assess("تهدیدم کرده که اگه به کسی بگم میکشتم").urgent);
+  CHECK(!triage.assess("اگه کسی تو خیابون دنبالم کنه چیکار کنم؟").urgent);
+  CHECK(!triage.assess("en Libye ils voulaient me tuer il y a deux ans").urgent);
 }
 
 }  // namespace
