@@ -140,6 +140,16 @@ SmallTalk Locales::small_talk(const std::string& folded, bool matched_confidentl
   const size_t kMaxOtherWords = matched_confidently ? 0 : 2;
   std::vector<std::string> words = text::words(folded);
   if (words.empty() || words.size() > kMaxWords) return SmallTalk::kNone;
+  auto is_address = [&](const std::string& w) {
+    for (const auto& [code, loc] : locales_)
+      if (std::find(loc.address.begin(), loc.address.end(), w) != loc.address.end()) return true;
+    return false;
+  };
+  std::vector<std::string> said;  // the words that are not a form of address
+  for (auto& w : words)
+    if (!is_address(w)) said.push_back(std::move(w));
+  if (said.empty()) return SmallTalk::kNone;  // "brother" alone is not small talk (nor a question we know)
+  words = std::move(said);
   // Every language at once: people thank in whatever language comes first ("merci" in a Dari chat).
   for (const auto& [code, loc] : locales_)
     for (const auto& [name, phrases] : loc.small_talk)
@@ -230,11 +240,20 @@ LocalesLoad load_locales(const std::string& dir) {
     if (auto talk = root.find("small_talk")) {
       if (!talk->is_map())
         problem(file, *talk, Problem::Severity::kError, "'small_talk' must be a mapping");
-      else
+      else {
+        auto kinds = small_talk_names();
+        kinds.emplace("address", SmallTalk::kNone);  // optional: not a kind of small talk, words that go with it
         read_word_lists<SmallTalk>(
-            *talk, "small talk", small_talk_names(),
+            *talk, "small talk", kinds,
             [&](const yaml::Node& at, const std::string& msg) { problem(file, at, Problem::Severity::kError, msg); },
-            [&](const std::string& name, const std::string& w) { loc.small_talk[name].push_back(text::words(w)); });
+            [&](const std::string& name, const std::string& w) {
+              if (name != "address") {
+                loc.small_talk[name].push_back(text::words(w));
+                return;
+              }
+              for (auto& word : text::words(w)) loc.address.push_back(std::move(word));
+            });
+      }
     }
     out.locales->locales_[code] = std::move(loc);
   }

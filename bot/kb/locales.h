@@ -23,6 +23,7 @@ struct Locale {
   std::map<std::string, std::string> messages;
   std::map<std::string, std::vector<std::string>> commands;  // command name -> folded words
   std::map<std::string, std::vector<std::vector<std::string>>> small_talk;  // "thanks" -> phrases as folded words
+  std::vector<std::string> address;  // small_talk.address: how people call whom they write to ("bro"), folded
 };
 
 class Locales {
@@ -37,7 +38,10 @@ class Locales {
   Command command(const std::string& lang, const std::string& folded) const;
   // Whether a short message is small talk: a thanks/bye/hello phrase of any language with at most two other
   // words ("thanks a lot bro"). When the matcher found an article with confidence, only the bare phrase counts
-  // ("bonne nuit" is a goodbye, "thanks, permesso lost" is a question). `folded` is text::fold() of the message.
+  // ("bonne nuit" is a goodbye, "thanks, permesso lost" is a question) — and words of address ("brother",
+  // "ورور", "друже", any language's small_talk.address), which never make a question: "thank you brother" is
+  // not about family tracing, however much the word "brother" means there. `folded` is text::fold() of the
+  // message.
   SmallTalk small_talk(const std::string& folded, bool matched_confidently) const;
   // The locale of `lang`, or nullptr.
   const Locale* find(const std::string& lang) const;

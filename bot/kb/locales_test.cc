@@ -30,6 +30,12 @@ TEST_CASE("small talk: thanks, goodbye and greetings in short messages, in any l
   // When an article matched with confidence, only the bare phrase is small talk.
   CHECK(l.small_talk(text::fold("bonne nuit"), true) == SmallTalk::kBye);
   CHECK(l.small_talk(text::fold("thanks, permesso lost"), true) == SmallTalk::kNone);
+  // ... and words of address: whatever an article makes of "brother", a thanks to a brother is a thanks.
+  CHECK(l.small_talk(text::fold("ډېره مننه ورور"), true) == SmallTalk::kThanks);
+  CHECK(l.small_talk(text::fold("thank you my friend"), true) == SmallTalk::kThanks);
+  CHECK(l.small_talk(text::fold("дякую, друже"), true) == SmallTalk::kThanks);
+  CHECK(l.small_talk(text::fold("thanks brother, he is missing"), true) == SmallTalk::kNone);
+  CHECK(talk("brother") == SmallTalk::kNone);  // a word of address alone says nothing
 }
 
 TEST_CASE("small talk words under an unknown name are an error at their line") {
