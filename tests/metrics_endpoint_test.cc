@@ -116,12 +116,12 @@ TEST_CASE("/metrics counts what went through the webhooks, exactly, and parses a
   // English on Telegram: answered, "did you mean", not understood; a person in danger.
   scene.telegram_says(1, "how do I get a tax code?");  // confident: welcome line + answer
   scene.telegram_says(1, "documents");                 // close call: "did you mean" list + hint
-  scene.telegram_says(1, "xyzzy blorf quux plonk");    // no match: one message with the menu
+  scene.telegram_says(1, "xyzzy blorf quux zorgle");   // no match: one message with the menu
   scene.telegram_says(3, "someone is hitting me");     // urgent: numbers, the article, the ticket line
   // French on WhatsApp; the API fails once (500) and then takes the reply.
   scene.whatsapp().queue({500, R"({"error":{"message":"Service temporarily unavailable","code":2}})"});
   scene.whatsapp_says(2, "comment obtenir le code fiscal ?");  // confident
-  scene.whatsapp_says(2, "xyzzy blorf quux plonk");            // no match
+  scene.whatsapp_says(2, "xyzzy blorf quux zorgle");           // no match (not "plonk": it is a typo of "plonge", dishwashing)
   // The web chat, pulled by the page.
   testing::WebChatUser page(scene.bot(), "abcdefabcdefabcdefabcdefabcdef01");
   REQUIRE(page.send("how do I get a tax code?") == 202);
