@@ -32,8 +32,8 @@ std::vector<std::string> articles_sent(const std::string& text) {
 TEST_CASE("urgent: after the emergency numbers, the article of what the message is about") {
   const Knowledge& kb = starter_kb();
   // Danger (a knife) whose words are, with confidence, about violence at home: the violence article follows.
-  const std::string at_home =
-      "my husband threatens me with a knife, domestic violence from my husband, where can women get help";
+  // (Not a partner: "my husband" with a knife is violence for the triage itself.)
+  const std::string at_home = "he threatens me with a knife, domestic violence at home, where can women get help";
   Understanding u = understand(kb, at_home, "en");
   REQUIRE(u.triage.urgent);
   CHECK(u.triage.category == "danger");
@@ -45,6 +45,10 @@ TEST_CASE("urgent: after the emergency numbers, the article of what the message 
   const std::string knife = "someone threatens me with a knife";
   CHECK(understand(kb, knife, "en").article() == "emergency-numbers");
   CHECK(articles_sent(knife) == std::vector<std::string>{"emergency-numbers"});
+  // A partner with a knife: violence, whatever else the message says.
+  Understanding partner = understand(kb, "my husband threatens me with a knife", "en");
+  CHECK(partner.triage.category == "violence");
+  CHECK(partner.article() == "gender-based-violence");
 
   // A category with its own article keeps it, whatever the match.
   Understanding hit = understand(kb, "my boyfriend locks me in the flat and hits me", "en");
