@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <pthread.h>
-
 #include <random>
+
+#include <pthread.h>
 
 namespace approdo::delivery {
 

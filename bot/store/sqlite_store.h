@@ -4,8 +4,9 @@
 // anyway); the hot writes of concurrent callers — webhooks, dialogue turns, the outbox's claims and outcomes —
 // are committed together (group commit: one transaction for many; if it fails, each alone). The hot reads go
 // to a pool of read-only connections (SqliteReaders), which WAL lets read while the writer commits, and
-// checkpoints run on their own thread (WalCheckpointer), never inside a commit. One instance per database file: `approdo serve` locks the data
-// directory (DataDirLock). The console's part is in sqlite_console_store.cc.
+// checkpoints run on their own thread (WalCheckpointer), never inside a commit. One instance per database
+// file: `approdo serve` locks the data directory (DataDirLock). The console's part is in
+// sqlite_console_store.cc.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
