@@ -166,16 +166,8 @@ WebhookResult parse_webhook(std::string_view body) {
 
 TwilioChannel::TwilioChannel(TwilioConfig config, std::string public_url)
     : config_(std::move(config)), public_url_(std::move(public_url)),
-      clients_([this] {
-        auto client = std::make_unique<httplib::Client>(config_.api_base);
-        client->set_tcp_nodelay(true);
-        client->set_connection_timeout(5, 0);
-        client->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
-        client->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
-        client->set_keep_alive(true);
-        client->set_basic_auth(config_.account_sid, config_.auth_token);
-        return client;
-      }) {}
+      clients_(config_.api_base, config_.timeout_ms,
+               [this](httplib::Client& c) { c.set_basic_auth(config_.account_sid, config_.auth_token); }) {}
 
 TwilioChannel::~TwilioChannel() = default;
 

@@ -136,16 +136,8 @@ std::pair<std::string, std::string> origin_and_path(const std::string& base) {
 WhatsAppChannel::WhatsAppChannel(WhatsAppConfig config)
     : config_(std::move(config)),
       api_path_(origin_and_path(config_.api_base).second),
-      clients_([this] {
-        auto client = std::make_unique<httplib::Client>(origin_and_path(config_.api_base).first);
-        client->set_tcp_nodelay(true);
-        client->set_connection_timeout(5, 0);
-        client->set_read_timeout(std::chrono::milliseconds(config_.timeout_ms));
-        client->set_write_timeout(std::chrono::milliseconds(config_.timeout_ms));
-        client->set_keep_alive(true);
-        client->set_bearer_token_auth(config_.access_token);
-        return client;
-      }) {}
+      clients_(origin_and_path(config_.api_base).first, config_.timeout_ms,
+               [this](httplib::Client& c) { c.set_bearer_token_auth(config_.access_token); }) {}
 
 WhatsAppChannel::~WhatsAppChannel() = default;
 

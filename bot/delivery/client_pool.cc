@@ -4,7 +4,19 @@
 
 namespace approdo::delivery {
 
-ClientPool::ClientPool(std::function<std::unique_ptr<httplib::Client>()> make) : make_(std::move(make)) {}
+ClientPool::ClientPool(std::string origin, int timeout_ms, std::function<void(httplib::Client&)> authorize)
+    : origin_(std::move(origin)), timeout_ms_(timeout_ms), authorize_(std::move(authorize)) {}
+
+std::unique_ptr<httplib::Client> ClientPool::make() const {
+  auto client = std::make_unique<httplib::Client>(origin_);
+  client->set_tcp_nodelay(true);  // ../shared/notes/libraries.md: without it keep-alive requests stall
+  client->set_connection_timeout(5, 0);
+  client->set_read_timeout(std::chrono::milliseconds(timeout_ms_));
+  client->set_write_timeout(std::chrono::milliseconds(timeout_ms_));
+  client->set_keep_alive(true);
+  authorize_(*client);
+  return client;
+}
 
 ClientPool::~ClientPool() = default;
 
@@ -22,7 +34,7 @@ ClientPool::Lease ClientPool::take() {
       return Lease(*this, std::move(client));
     }
   }
-  return Lease(*this, make_());
+  return Lease(*this, make());
 }
 
 void ClientPool::give_back(std::unique_ptr<httplib::Client> client) {
