@@ -200,10 +200,9 @@ int main(int argc, char** argv) {
 
   // Tuning on data: the blend weight decides the ranking (top-1); the thresholds decide which answers are
   // given with confidence. Printed for a grid so the defaults in matcher.h can be chosen from this table.
-  std::printf("\nTuning grid (all languages): question_weight → top1; then thresholds at the default weight\n");
-  for (double qw : {0.0, 0.1, 0.2, 0.35, 0.5}) {
-    MatcherTuning tuning;
-    tuning.question_weight = qw;
+  std::printf("\nTuning grid (all languages): question_weight and phrase_weight → top1; then the thresholds of a"
+              " confident answer, each beside the defaults\n");
+  auto top1_with = [&](const MatcherTuning& tuning) {
     Matcher m(*kb.content, tuning);
     int in_scope = 0, top1 = 0;
     for (const auto& r : rows)
@@ -211,31 +210,49 @@ int main(int argc, char** argv) {
         ++in_scope;
         top1 += m.match(r.text, text::identify_language(r.text).lang).article == r.expect;
       }
-    std::printf("  question_weight %.2f: top1 %s\n", qw, pct(top1, in_scope).c_str());
+    return pct(top1, in_scope);
+  };
+  for (double qw : {0.0, 0.1, 0.2, 0.35, 0.5}) {
+    MatcherTuning tuning;
+    tuning.question_weight = qw;
+    std::printf("  question_weight %.2f: top1 %s\n", qw, top1_with(tuning).c_str());
   }
-  for (double confident : {0.3, 0.36, 0.42, 0.5}) {
-    for (double margin : {0.0, 0.12, 0.25}) {
+  for (double pw : {0.0, 0.25, 0.5, 1.0}) {
+    MatcherTuning tuning;
+    tuning.phrase_weight = pw;
+    std::printf("  phrase_weight %.2f: top1 %s\n", pw, top1_with(tuning).c_str());
+  }
+  auto answers_with = [&](const MatcherTuning& tuning) {
+    Matcher m(*kb.content, tuning);
+    int in_scope = 0, right = 0, wrong = 0, none = 0, none_conf = 0;
+    for (const auto& r : rows) {
+      auto res = m.match(r.text, text::identify_language(r.text).lang);
+      bool conf = res.outcome == MatchResult::Outcome::kConfident;
+      if (r.expect == "none") {
+        ++none;
+        none_conf += conf;
+      } else {
+        ++in_scope;
+        right += conf && res.article == r.expect;
+        wrong += conf && res.article != r.expect;
+      }
+    }
+    std::printf("right answers %s, wrong answers %s, none→confident %s\n", pct(right, in_scope).c_str(),
+                pct(wrong, in_scope).c_str(), pct(none_conf, none).c_str());
+  };
+  for (double confident : {0.3, 0.36, 0.42, 0.5})
+    for (double margin : {0.0, 0.08, 0.16, 0.25}) {
       MatcherTuning tuning;
       tuning.confident = confident;
       tuning.margin = margin;
-      Matcher m(*kb.content, tuning);
-      int in_scope = 0, right = 0, wrong = 0, none = 0, none_conf = 0;
-      for (const auto& r : rows) {
-        auto res = m.match(r.text, text::identify_language(r.text).lang);
-        bool conf = res.outcome == MatchResult::Outcome::kConfident;
-        if (r.expect == "none") {
-          ++none;
-          none_conf += conf;
-        } else {
-          ++in_scope;
-          right += conf && res.article == r.expect;
-          wrong += conf && res.article != r.expect;
-        }
-      }
-      std::printf("  confident %.2f margin %.2f: right answers %s, wrong answers %s, none→confident %s\n",
-                  confident, margin, pct(right, in_scope).c_str(), pct(wrong, in_scope).c_str(),
-                  pct(none_conf, none).c_str());
+      std::printf("  confident %.2f margin %.2f: ", confident, margin);
+      answers_with(tuning);
     }
+  for (double evidence : {0.0, 0.5, 0.95, 1.5, 2.0}) {
+    MatcherTuning tuning;
+    tuning.min_evidence = evidence;
+    std::printf("  min_evidence %.2f: ", evidence);
+    answers_with(tuning);
   }
 
   // The floor under which nothing is offered: a close call shows "did you mean" with the top candidates, which

@@ -22,9 +22,12 @@ constexpr size_t kMaxQueryBytes = 2000;  // a 100 KB message is matched on its b
 struct Field {
   double weight, b;
 };
-// title, keywords, questions, short, body
-constexpr Field kFields[] = {{3.0, 0.3}, {3.0, 0.2}, {2.0, 0.5}, {1.0, 0.6}, {0.4, 0.75}};
-constexpr int kFieldCount = 5;
+// title, keywords, questions, short, body; then the pairs of neighbouring words of the first three (see
+// phrase_of), a field of their own so that they change neither the other fields' lengths nor the questions'
+// vectors.
+constexpr Field kFields[] = {{3.0, 0.3}, {3.0, 0.2}, {2.0, 0.5}, {1.0, 0.6}, {0.4, 0.75}, {3.0, 0.0}};
+constexpr int kFieldCount = 6;
+constexpr int kPairs = 5;
 
 // One stemmer per language per thread (libstemmer keeps state).
 text::Stemmer& stemmer_for(const std::string& lang) {
@@ -52,6 +55,16 @@ std::vector<std::u32string> trigrams_of(const std::string& word) {
 
 size_t code_points(const std::string& s) { return text::count_code_points(s); }
 
+// Two neighbouring words as one term. The separator is a control character, which no word contains.
+std::string phrase_of(const std::string& first, const std::string& second) {
+  std::string pair;
+  pair.reserve(first.size() + 1 + second.size());
+  pair += first;
+  pair += '\x1f';
+  pair += second;
+  return pair;
+}
+
 }  // namespace
 
 struct Matcher::Index {
@@ -72,6 +85,7 @@ struct Matcher::Index {
   std::unordered_map<std::u32string, std::vector<uint32_t>> trigram_terms;  // for typo lookup
   std::vector<uint16_t> term_trigram_count;
   float max_idf = 1;
+  float unique_idf = 1;  // the idf of a term only one article has: the unit of MatchResult::evidence
 };
 
 Matcher::~Matcher() = default;
@@ -112,6 +126,7 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
       // looked up by its stem again. Stems are numbered as they are made (a stem → its term, once known).
       std::map<std::string, std::unordered_map<std::string, uint32_t>> stem_of_word;  // per language
       std::vector<std::string> stems;
+      std::unordered_map<std::string, uint32_t> phrases;  // a pair's term → its stem number
       std::vector<uint32_t> term_of_stem;
       constexpr uint32_t kNoTerm = UINT32_MAX;
       text::FoldMemo folding;  // most words were folded before, in another text
@@ -121,7 +136,12 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
         for (const auto& [lang, tx] : content.articles[a].text) {
           text::Stemmer& stemmer = stemmer_for(lang);
           auto& known = stem_of_word[lang];
-          auto analyse = [&](const std::string& s, std::vector<uint32_t>& out) {
+          // `pairs`: the text's neighbouring words are also indexed as one term (see phrase_of), so that a
+          // message saying "permesso di soggiorno" or "turn 18" in that order scores above one that only shares
+          // the words.
+          auto analyse = [&](const std::string& s, std::vector<uint32_t>& out, bool pairs) {
+            std::vector<uint32_t>& pair_terms = fields[kPairs];
+            size_t begin = out.size();
             for (auto& w : text::words(folding.fold(s))) {
               auto [it, fresh] = known.try_emplace(std::move(w), static_cast<uint32_t>(stems.size()));
               if (fresh) {
@@ -130,12 +150,22 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
               }
               out.push_back(it->second);
             }
+            if (!pairs) return;
+            for (size_t i = begin, end = out.size(); i + 1 < end; ++i) {
+              auto [it, fresh] = phrases.try_emplace(phrase_of(stems[out[i]], stems[out[i + 1]]),
+                                                     static_cast<uint32_t>(stems.size()));
+              if (fresh) {
+                stems.push_back(it->first);
+                term_of_stem.push_back(kNoTerm);
+              }
+              pair_terms.push_back(it->second);
+            }
           };
-          analyse(tx.title, fields[0]);
-          for (const auto& k : tx.keywords) analyse(k, fields[1]);
-          for (const auto& q : tx.questions) analyse(q, questions.emplace_back());
-          analyse(tx.short_text, fields[3]);
-          analyse(tx.body, fields[4]);
+          analyse(tx.title, fields[0], true);
+          for (const auto& k : tx.keywords) analyse(k, fields[1], true);
+          for (const auto& q : tx.questions) analyse(q, questions.emplace_back(), true);
+          analyse(tx.short_text, fields[3], false);
+          analyse(tx.body, fields[4], false);
         }
         // Terms are numbered here, field by field, so that their order of first use is a serial build's.
         auto term = [&](uint32_t stem) {
@@ -215,6 +245,7 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   std::vector<uint32_t> df(vocab, 0);
   for (size_t a = 0; a < n; ++a)
     for (const auto& c : counts[a]) ++df[c.term];
+  ix.unique_idf = static_cast<float>(std::log(1.0 + (n - 1 + 0.5) / 1.5));
   ix.idf.resize(vocab);
   for (size_t t = 0; t < vocab; ++t) {
     ix.idf[t] = static_cast<float>(std::log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)));
@@ -252,7 +283,8 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   }
   ix.term_trigram_count.resize(vocab);
   for (size_t t = 0; t < vocab; ++t) {
-    if (code_points(ix.terms[t]) < 4) continue;
+    // Pairs are not words: a typo is looked up among words only.
+    if (code_points(ix.terms[t]) < 4 || ix.terms[t].find('\x1f') != std::string::npos) continue;
     auto grams = trigrams_of(ix.terms[t]);
     ix.term_trigram_count[t] = static_cast<uint16_t>(grams.size());
     std::sort(grams.begin(), grams.end());
@@ -277,7 +309,12 @@ MatchResult Matcher::match(const std::string& raw, const std::string& lang) cons
   std::fill(qdot.begin(), qdot.begin() + ix.question_article.size(), 0.f);
 
   thread_local std::vector<std::pair<uint32_t, float>> query;  // term, weight (fuzzy matches count less)
+  thread_local std::vector<std::pair<uint32_t, float>> pairs;  // neighbouring words the content has together
   query.clear();
+  pairs.clear();
+  constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t previous = kNone;  // the word before, when it was found as it is (not by its trigrams)
+  thread_local std::string pair;
   double possible = 0;  // what the message could score: every word's idf
   text::Stemmer& st = stemmer_for(lang);
   for (auto& w : text::words(text::fold(text))) {
@@ -287,8 +324,19 @@ MatchResult Matcher::match(const std::string& raw, const std::string& lang) cons
     if (it != ix.term_ids.end()) {
       query.push_back({it->second, 1.f});
       possible += ix.idf[it->second];
+      if (previous != kNone && tuning_.phrase_weight > 0) {
+        // A pair the content also has is a bonus: it adds to the score and to what could be scored, so a
+        // message without one loses nothing.
+        pair.assign(ix.terms[previous]).append(1, '\x1f').append(ix.terms[it->second]);
+        if (auto p = ix.term_ids.find(pair); p != ix.term_ids.end()) {
+          pairs.push_back({p->second, static_cast<float>(tuning_.phrase_weight)});
+          possible += tuning_.phrase_weight * ix.idf[p->second];
+        }
+      }
+      previous = it->second;
       continue;
     }
+    previous = kNone;
     bool digits = std::all_of(w.begin(), w.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
     if (digits) continue;  // ages, numbers: neither evidence nor noise
     // Not in the vocabulary: the closest known word by shared trigrams (Dice), if close enough.
@@ -326,6 +374,8 @@ MatchResult Matcher::match(const std::string& raw, const std::string& lang) cons
     for (const auto& p : ix.qpostings[t]) qdot[p.question] += static_cast<float>(qw * p.weight);
   }
   qnorm = std::sqrt(qnorm);
+  for (auto& [t, w] : pairs)
+    for (const auto& p : ix.postings[t]) bm25[p.article] += w * p.weight;
   for (size_t q = 0; q < ix.question_article.size(); ++q) {
     if (qdot[q] == 0) continue;
     uint32_t a = ix.question_article[q];
@@ -348,9 +398,22 @@ MatchResult Matcher::match(const std::string& raw, const std::string& lang) cons
   result.article = article_ids_[ranked[0].second];
   result.score = ranked[0].first;
   for (size_t i = 1; i < top; ++i) result.alternatives.push_back(article_ids_[ranked[i].second]);
+  // The evidence for the best article: the weight of the message's words it has. A two-word message whose
+  // only known word is "hours" can score high relative to what it could score, and still be small talk.
+  {
+    uint32_t best = ranked[0].second;
+    double evidence = 0;
+    for (auto& [t, w] : query)
+      for (const auto& p : ix.postings[t])
+        if (p.article == best) {
+          evidence += w * ix.idf[t];
+          break;
+        }
+    result.evidence = evidence / ix.unique_idf;
+  }
   double second = top > 1 ? ranked[1].first : 0;
   double margin = result.score > 0 ? (result.score - second) / result.score : 0;
-  if (result.score >= tuning_.confident && margin >= tuning_.margin)
+  if (result.score >= tuning_.confident && margin >= tuning_.margin && result.evidence >= tuning_.min_evidence)
     result.outcome = MatchResult::Outcome::kConfident;
   else if (result.score >= tuning_.close_call)
     result.outcome = MatchResult::Outcome::kCloseCall;

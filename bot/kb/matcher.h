@@ -7,9 +7,12 @@
 //   - BM25F over title, keywords, example questions, short answer and body, normalised by what the message
 //     could score at best (so an off-topic word lowers confidence);
 //   - the best cosine between the message and one of the article's example questions (TF-IDF);
-//   - words not in the vocabulary are looked up by character trigrams (typos: "negativ", "comission").
-// The two scores are blended; thresholds on the blend and on the margin to the runner-up give the three
-// outcomes. The thresholds were chosen on data (bench/match), not guessed.
+//   - words not in the vocabulary are looked up by character trigrams (typos: "negativ", "comission");
+//   - two neighbouring words of the message that a title, keyword or question also has side by side add a
+//     bonus (a field of their own in the BM25F), so word order counts where the content shows it.
+// The two scores are blended; thresholds on the blend, on the margin to the runner-up and on the evidence (how
+// much of the message the best article has, however the message is worded) give the three outcomes. The
+// thresholds were chosen on data (bench/match), not guessed.
 #pragma once
 
 #include <memory>
@@ -26,14 +29,24 @@ struct MatchResult {
   Outcome outcome = Outcome::kNoMatch;
   std::string article;                    // best article id ("" when nothing scored)
   double score = 0.0;                     // 0..1
+  double evidence = 0.0;                  // the idf of the message's words the best article has, in units of
+                                          // the idf of a word that article alone has
   std::vector<std::string> alternatives;  // next candidates, best first (close call: the ones to offer)
 };
 
 struct MatcherTuning {
   double confident = 0.36;     // blended score for a confident answer (bench/match: no wrong answers at 0.36)
-  double margin = 0.12;        // and at least this much (relative) above the runner-up
+  double margin = 0.08;        // and at least this much (relative) above the runner-up (0.12 before the
+                               // evidence gate below; with it, 0.08 answers 0.7 pts more at once, none the worse)
   double close_call = 0.12;    // below this: no match (bench/match: offering the top candidates helps more than it costs)
   double question_weight = 0.25;  // share of the example-question cosine in the blend (bench/match grid)
+  // And the best article has at least this much of the message (MatchResult::evidence): as much as one word no
+  // other article has. A short message whose one known word is common ("hours", "today") stays a close call.
+  // bench/match on probes: none→confident 12.6% → 6.6%, right answers given at once 80.2% → 75.5%.
+  double min_evidence = 0.95;
+  // Weight of two neighbouring words found together in a title, keyword or question, as in the content
+  // ("turn 18", "permesso di soggiorno"). bench/match on fresh probes: top-1 92.5% → 93.8% at 0.25, less at 0.5.
+  double phrase_weight = 0.25;
 };
 
 class Matcher {
