@@ -74,6 +74,25 @@ constexpr std::string_view kElsewhere[] = {
     "якщо хтось", "якщо мене хтось", "чи може поліція", "чи має право", "чи мають право",
     // it
     "in libia", "se torno", "cosa succede se",
+    // what the rules allow an employer, and someone else's story in the news
+    "can my employer", "can my boss", "can an employer", "has the right to", "have the right to", "a le droit de",
+    "ont le droit de", "حق لري", "чи може роботодавець", "on the news", "in the news", "i read that", "aux infos",
+    "a la tele", "j'ai lu que", "j'ai lu qu'un", "j'ai lu qu'une", "j'ai lu qu'il", "jai lu que", "في الاخبار",
+    "بالاخبار", "در اخبار", "تو اخبار", "په خبرونو کې", "в новинах", "по новинах", "читала що", "читав що",
+};
+// About: the sentence asks about the topic for study, not of the writer's danger ("what are the rights of a
+// woman whose husband hits her, it is for a school project"). Only a study purpose: "where can I read about
+// my rights" is written by a person in danger too, and "for school" may be why he hits her.
+constexpr std::string_view kAbout[] = {
+    "for a course", "school project", "for homework", "for my homework", "for a presentation",  // en
+    "for an essay", "for my essay", "for research", "for my research", "for my thesis", "for an assignment",
+    "pour un expose", "pour un devoir", "pour mes devoirs", "projet scolaire", "pour un cours",  // fr
+    "pour mon memoire", "pour une recherche",
+    "عشان بحث", "عشان البحث", "لبحث", "للبحث", "لواجب", "للواجب", "عشان الواجب", "مشروع مدرسي",  // ar
+    "برای تحقیق", "تحقیق مدرسه", "پروژه مدرسه", "برای مقاله", "تکلیف مدرسه",  // fa
+    "د څېړنې لپاره", "د څیړنې لپاره", "د مقالې لپاره",  // ps
+    "для реферату", "для доповіді", "для курсової", "для есе", "для презентації", "шкільного проєкту",  // uk
+    "per una ricerca", "per un compito",  // it
 };
 constexpr std::string_view kPresent[] = {
     "now", "still", "today", "tonight", "here", "at the moment", "currently", "in italy",                 // en
@@ -85,6 +104,17 @@ constexpr std::string_view kPresent[] = {
     "اوس", "اوسمهال", "لا هم", "نن", "نن شپه", "دلته", "په ایټالیا کې",                                   // ps
     "зараз", "тепер", "досі", "ще", "сьогодні", "тут", "цієї ночі", "в італії",                             // uk
     "adesso", "ora", "ancora", "oggi", "stasera", "qui", "in italia",                                     // it
+    // Someone at the door is there now, even a former partner: "my ex is at my door, he says he will kill me".
+    "at my door", "outside my door", "at the door", "devant ma porte", "devant la porte", "على الباب",
+    "قدام الباب", "دم در", "دم دره", "جلوی در", "په دروازه کې", "د دروازې مخې ته", "під дверима", "біля дверей",
+    // A threat on what the writer does next is said now, wherever the family it names lives: "if I don't pay
+    // they will hurt my family back home".
+    "if i dont pay", "if i don't pay", "if i do not pay", "if i run", "if i escape", "if i talk", "if i tell",
+    "si je paye pas", "si je paie pas", "si je rembourse pas", "si je fuis", "si je parle",
+    "لو ما دفعتش", "لو مدفعتش", "اذا ما دفعت", "لو هربت", "اذا هربت", "لو حكيت", "اذا حكيت",
+    "اگه پول ندی", "اگه پول ندم", "اگر پول ندهم", "اگه فرار کنم", "اگر فرار کنم", "اگه به کسی بگم",
+    "که پیسې ورنکړې", "که پیسې ورنکړم", "که وتښتم", "که خبره وکړم",
+    "якшо не заплачу", "якщо не заплачу", "якшо втечу", "якщо втечу", "якщо я втечу", "якщо розповім",
 };
 
 // Words that end a clause as a comma does: "two years ago I wanted to die but now I am fine".
@@ -362,6 +392,7 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
   }
   for (auto m : kPast) add(std::string(m), Kind::kPast, 0);
   for (auto m : kElsewhere) add(std::string(m), Kind::kElsewhere, 0);
+  for (auto m : kAbout) add(std::string(m), Kind::kAbout, 0);
   for (auto m : kPresent) add(std::string(m), Kind::kPresent, 0);
   for (auto m : kIdioms) add(std::string(m), Kind::kIdiom, 0);
 }
@@ -369,7 +400,8 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
 size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_t start) const {
   if (!words.matches(p.words[0], start)) return std::string::npos;
   // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
-  const bool marker = p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kPresent;
+  const bool marker =
+      p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kAbout || p.kind == Kind::kPresent;
   const size_t max_gap = marker ? 0 : kMaxGap;
   size_t i = start + 1;
   for (size_t k = 1; k < p.words.size(); ++k) {
@@ -439,11 +471,13 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
 
   // Background sentences, present clauses, idioms, and the danger found: phrases, and pairs whose two sides
   // met, neither inside an idiom.
-  std::vector<bool> past(sentence + 1u, false), elsewhere(sentence + 1u, false), present(clause + 1u, false);
+  std::vector<bool> past(sentence + 1u, false), elsewhere(sentence + 1u, false), about(sentence + 1u, false),
+      present(clause + 1u, false);
   for (const Hit& h : hits) {
     Kind kind = phrases_[h.phrase].kind;
     if (kind == Kind::kPast) past[words.sentence[h.pos]] = true;
     if (kind == Kind::kElsewhere) elsewhere[words.sentence[h.pos]] = true;
+    if (kind == Kind::kAbout) about[words.sentence[h.pos]] = true;
     if (kind == Kind::kPresent) present[words.clause[h.pos]] = true;
   }
   auto in_idiom = [&](const Hit& h) {
@@ -473,9 +507,10 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
   TriageResult r;
   for (const Danger& d : dangers) {
     const SafetyCategory& c = categories_[d.category];
-    // Self-harm is background only when long past: "if I go back I will kill myself" is said now.
+    // Self-harm is background only when long past or asked about for study: "if I go back I will kill myself"
+    // is said now.
     const size_t s = words.sentence[d.pos];
-    if ((past[s] || (c.id != "self-harm" && elsewhere[s])) && !present[words.clause[d.pos]]) continue;
+    if ((past[s] || about[s] || (c.id != "self-harm" && elsewhere[s])) && !present[words.clause[d.pos]]) continue;
     if (!r.urgent || (r.article == kEmergencyArticle && c.article != kEmergencyArticle)) {
       r.urgent = true;
       r.category = c.id;

@@ -137,6 +137,45 @@ TEST_CASE("self-harm is background only when long past") {
   CHECK(triage.assess("بفكر انتحر").urgent);
 }
 
+TEST_CASE("a question for school or research is background, self-harm included, unless its clause says now") {
+  auto triage = triage_of("violence", {{"en", {"husband hits"}}, {"ar", {"جوزها بيضربها"}}, {"uk", {"б'є чоловік"}}});
+  CHECK(triage.assess("my husband hits me").urgent);
+  CHECK(!triage.assess("what are the rights of a woman whose husband hits her, it is for a school project").urgent);
+  CHECK(triage.assess("I missed my school project, now my husband hits me").urgent);  // present clause
+  CHECK(triage.assess("my husband hits me. I also need help for my homework").urgent);  // another sentence
+  CHECK(!triage.assess("ايه حقوق الست اللي جوزها بيضربها، ده عشان بحث").urgent);
+  CHECK(!triage.assess("які права у жінки яку б'є чоловік, це для реферату").urgent);
+  auto self_harm = triage_of("self-harm", {{"en", {"suicid*"}}, {"fr", {"suicid*"}}});
+  CHECK(self_harm.assess("i think about suicide").urgent);
+  CHECK(!self_harm.assess("how many young people think about suicide, for my research").urgent);
+  CHECK(!self_harm.assess("le suicide chez les jeunes, c'est pour un exposé").urgent);
+}
+
+TEST_CASE("a threat on what the writer does next is said now, wherever the family it names lives") {
+  auto triage = triage_of({{"en", {"hurt my family"}}, {"fr", {"mal a ma famille"}}, {"fa", {"خانوادت + آسیب"}}});
+  CHECK(triage.assess("they will hurt my family").urgent);
+  CHECK(!triage.assess("back home they hurt my family, can I ask for protection").urgent);  // elsewhere
+  CHECK(triage.assess("the madam says if i dont pay they hurt my family back home").urgent);
+  CHECK(triage.assess("la madame dit si je paye pas ils font du mal a ma famille au pays").urgent);
+  CHECK(triage.assess("خانمه میگه اگه پول ندی به خانوادت در افغانستان آسیب میزنیم").urgent);
+}
+
+TEST_CASE("someone at the door is there now, even a former partner") {
+  auto triage = triage_of("violence", {{"en", {"kill me"}}, {"uk", {"прикінчить мене"}}});
+  CHECK(!triage.assess("my former boyfriend wanted to kill me").urgent);  // "my former": the past
+  CHECK(triage.assess("my former boyfriend is at my door and says he will kill me").urgent);
+  CHECK(triage.assess("колишній під дверима каже шо прикінчить мене").urgent);
+}
+
+TEST_CASE("what the rules allow an employer, and a story in the news, are background") {
+  auto triage = triage_of({{"en", {"keep my passport"}}, {"fr", {"bateau + coule"}}, {"uk", {"човен + потонув"}}});
+  CHECK(triage.assess("my employer will keep my passport").urgent);
+  CHECK(!triage.assess("can my employer keep my passport").urgent);
+  CHECK(triage.assess("le bateau coule").urgent);
+  CHECK(!triage.assess("j'ai lu qu'un bateau avait coulé").urgent);
+  CHECK(!triage.assess("в новинах казали що човен потонув").urgent);
+}
+
 TEST_CASE("markers match word after word: 'if I tell anyone' is not 'if someone'") {
   auto triage = triage_of("danger", {{"fa", {"تهدیدم", "دنبالم"}}, {"fr", {"me tuer"}}});
   CHECK(triage.assess("تهدیدم کرده که اگه به کسی بگم میکشتم").urgent);
