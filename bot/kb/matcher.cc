@@ -55,14 +55,11 @@ std::vector<std::u32string> trigrams_of(const std::string& word) {
 
 size_t code_points(const std::string& s) { return text::count_code_points(s); }
 
-// Two neighbouring words as one term. The separator is a control character, which no word contains.
-std::string phrase_of(const std::string& first, const std::string& second) {
-  std::string pair;
-  pair.reserve(first.size() + 1 + second.size());
-  pair += first;
-  pair += '\x1f';
-  pair += second;
-  return pair;
+// Two neighbouring words as one term, written into `pair` (reused by match(), so a message allocates nothing
+// for it). The separator is a control character, which no word contains.
+constexpr char kPairSeparator = '\x1f';
+const std::string& phrase_of(const std::string& first, const std::string& second, std::string& pair) {
+  return pair.assign(first).append(1, kPairSeparator).append(second);
 }
 
 }  // namespace
@@ -127,6 +124,7 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
       std::map<std::string, std::unordered_map<std::string, uint32_t>> stem_of_word;  // per language
       std::vector<std::string> stems;
       std::unordered_map<std::string, uint32_t> phrases;  // a pair's term → its stem number
+      std::string pair;
       std::vector<uint32_t> term_of_stem;
       constexpr uint32_t kNoTerm = UINT32_MAX;
       text::FoldMemo folding;  // most words were folded before, in another text
@@ -152,7 +150,7 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
             }
             if (!pairs) return;
             for (size_t i = begin, end = out.size(); i + 1 < end; ++i) {
-              auto [it, fresh] = phrases.try_emplace(phrase_of(stems[out[i]], stems[out[i + 1]]),
+              auto [it, fresh] = phrases.try_emplace(phrase_of(stems[out[i]], stems[out[i + 1]], pair),
                                                      static_cast<uint32_t>(stems.size()));
               if (fresh) {
                 stems.push_back(it->first);
@@ -284,7 +282,7 @@ Matcher::Matcher(const Content& content, MatcherTuning tuning) : index_(std::mak
   ix.term_trigram_count.resize(vocab);
   for (size_t t = 0; t < vocab; ++t) {
     // Pairs are not words: a typo is looked up among words only.
-    if (code_points(ix.terms[t]) < 4 || ix.terms[t].find('\x1f') != std::string::npos) continue;
+    if (code_points(ix.terms[t]) < 4 || ix.terms[t].find(kPairSeparator) != std::string::npos) continue;
     auto grams = trigrams_of(ix.terms[t]);
     ix.term_trigram_count[t] = static_cast<uint16_t>(grams.size());
     std::sort(grams.begin(), grams.end());
@@ -327,8 +325,8 @@ MatchResult Matcher::match(const std::string& raw, const std::string& lang) cons
       if (previous != kNone && tuning_.phrase_weight > 0) {
         // A pair the content also has is a bonus: it adds to the score and to what could be scored, so a
         // message without one loses nothing.
-        pair.assign(ix.terms[previous]).append(1, '\x1f').append(ix.terms[it->second]);
-        if (auto p = ix.term_ids.find(pair); p != ix.term_ids.end()) {
+        if (auto p = ix.term_ids.find(phrase_of(ix.terms[previous], ix.terms[it->second], pair));
+            p != ix.term_ids.end()) {
           pairs.push_back({p->second, static_cast<float>(tuning_.phrase_weight)});
           possible += tuning_.phrase_weight * ix.idf[p->second];
         }

@@ -17,10 +17,10 @@
 // kill me") is background, not an emergency — unless the same clause says it is still so ("now", "still",
 // "here"; a clause ends at a comma or a "but"). Self-harm is background only when long past ("two years ago
 // I wanted to die, but now I am fine"), never when elsewhere or hypothetical. A sentence that asks about the
-// topic for school or to read about it ("what are a woman's rights if her husband hits her, it is for a
-// school project", "a friend talks about suicide, where can I read about it") is background too, self-harm
-// included, unless its clause says now. Nor is a danger word inside an idiom: Pashto چیغې وهي (shouts) and
-// Persian زنگ میزنه (phones) are not وهي, میزنه (hits).
+// topic for a stated study purpose ("what are a woman's rights if her husband hits her, it is for a school
+// project") is background too, self-harm included, unless its clause says now; "where can I read about it" is
+// not such a purpose (a person in danger writes it too). Nor is a danger word inside an idiom: Pashto
+// چیغې وهي (shouts) and Persian زنگ میزنه (phones) are not وهي, میزنه (hits).
 #pragma once
 
 #include <cstdint>
@@ -65,7 +65,7 @@ class SafetyTriage {
     bool prefix;
   };
   // What a phrase is for: a danger phrase of a category, one side of a pair, a marker of the past, of
-  // elsewhere (another country, a hypothetical), of a topic asked about (for school, to read about) or of
+  // elsewhere (another country, a hypothetical), of a topic asked about for study (a school project, research) or of
   // the present, or an idiom whose words are not the danger they look like.
   enum class Kind : uint8_t { kDanger, kPairSide, kPast, kElsewhere, kAbout, kPresent, kIdiom };
   struct Phrase {
