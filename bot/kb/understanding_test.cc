@@ -59,9 +59,16 @@ TEST_CASE("urgent: after the emergency numbers, the article of what the message 
 TEST_CASE("urgent_article keeps the triage's article unless the numbers alone would be sent") {
   const Knowledge& kb = starter_kb();
   TriageResult danger{true, "danger", "emergency-numbers"};
-  MatchResult about_school{MatchResult::Outcome::kConfident, "school-education", 0.8, {}};
-  MatchResult about_violence{MatchResult::Outcome::kConfident, "gender-based-violence", 0.8, {}};
-  MatchResult unsure_violence{MatchResult::Outcome::kCloseCall, "gender-based-violence", 0.2, {}};
+  auto matched = [](MatchResult::Outcome outcome, std::string article, double score) {
+    MatchResult m;
+    m.outcome = outcome;
+    m.article = std::move(article);
+    m.score = score;
+    return m;
+  };
+  MatchResult about_school = matched(MatchResult::Outcome::kConfident, "school-education", 0.8);
+  MatchResult about_violence = matched(MatchResult::Outcome::kConfident, "gender-based-violence", 0.8);
+  MatchResult unsure_violence = matched(MatchResult::Outcome::kCloseCall, "gender-based-violence", 0.2);
   CHECK(urgent_article(kb, danger, about_school) == "emergency-numbers");  // not a safety article
   CHECK(urgent_article(kb, danger, about_violence) == "gender-based-violence");
   CHECK(urgent_article(kb, danger, unsure_violence) == "emergency-numbers");
