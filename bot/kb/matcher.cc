@@ -396,17 +396,22 @@ MatchResult Matcher::match(const std::string& raw, const std::string& lang) cons
   result.article = article_ids_[ranked[0].second];
   result.score = ranked[0].first;
   for (size_t i = 1; i < top; ++i) result.alternatives.push_back(article_ids_[ranked[i].second]);
-  // The evidence for the best article: the weight of the message's words it has. A two-word message whose
-  // only known word is "hours" can score high relative to what it could score, and still be small talk.
+  // The evidence for the best article: the weight of the message's words it has, and of the pairs it has
+  // side by side at half theirs. A two-word message whose only known word is "hours" can score high relative
+  // to what it could score, and still be small talk; "how do I ask for asylum" has only common words, but
+  // "ask for asylum" in that order.
   {
     uint32_t best = ranked[0].second;
     double evidence = 0;
-    for (auto& [t, w] : query)
+    auto add = [&](uint32_t t, double weight) {
       for (const auto& p : ix.postings[t])
         if (p.article == best) {
-          evidence += w * ix.idf[t];
-          break;
+          evidence += weight * ix.idf[t];
+          return;
         }
+    };
+    for (auto& [t, w] : query) add(t, w);
+    for (auto& [t, w] : pairs) add(t, 0.5);
     result.evidence = evidence / ix.unique_idf;
   }
   double second = top > 1 ? ranked[1].first : 0;
