@@ -116,7 +116,7 @@ App::OpenResult App::open(const Config& config, const std::map<std::string, std:
   App* raw = app.get();
   app->workers_ = std::make_unique<dialogue::ConversationWorkers>(
       *app->store_, *app->knowledge_, *hours, std::max(1, config.dialogue_threads),
-      [raw](const std::string&, const std::string&) { raw->replies_.ring(); }, app->metrics_,
+      [raw](const std::string& channel) { raw->replies_.ring(channel); }, app->metrics_,
       config.flood_per_minute);
   app->workers_->start();
   app->watcher_ = std::thread([raw] { raw->watch_content(); });

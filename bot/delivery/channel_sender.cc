@@ -53,18 +53,21 @@ void ChannelSender::stop() {
 
 void ChannelSender::run() {
   const std::string name = channel_.name();
+  constexpr int kClaim = 8;
   // Sent but not yet recorded (the database failed): recorded before anything more is claimed, so the
   // replies behind them (claimed only once these are no longer "sending") are not held up until a restart.
   std::vector<SendOutcome> unrecorded;
   std::vector<OutboxRow> unrecorded_rows;
   while (!stopping_ || !unrecorded.empty()) {
-    uint64_t seen = replies_.generation();
+    uint64_t seen = replies_.generation(name);
     std::vector<OutboxRow> due;
     try {
       if (unrecorded.empty()) {
         // A few at a time: the other threads claim the next ones, so the sends overlap; their outcomes are
-        // recorded in one transaction (a commit per reply was most of a send's cost).
-        due = store_.claim_due(name, 8);
+        // recorded in one transaction (a commit per reply was most of a send's cost). A full claim may have
+        // left more behind: one more thread is woken to take them.
+        due = store_.claim_due(name, kClaim);
+        if (static_cast<int>(due.size()) == kClaim) replies_.pass_on(name);
         for (const auto& row : due) {
           // Shutting down: unclaimed for the next start.
           unrecorded.push_back(stopping_ ? SendOutcome{row.id, SendOutcome::Kind::kRetry, "", now_ms(), "shutdown"}
@@ -81,7 +84,7 @@ void ChannelSender::run() {
       // The database failed: what was sent is recorded on the next try; try again shortly.
       std::fprintf(stderr, "sender %s: %s\n", name.c_str(), e.what());
       if (stopping_) return;  // claimed rows are released on the next start and sent again
-      replies_.wait_after(seen, std::chrono::seconds(1));
+      replies_.wait_after(name, seen, std::chrono::seconds(1));
       continue;
     }
     if (!due.empty()) continue;  // more may be due (the next reply of each conversation)
@@ -95,7 +98,7 @@ void ChannelSender::run() {
     // new replies are saved) rather than asking again at once.
     constexpr int64_t kBlockedByInFlight = 20;
     int64_t wait_ms = next == 0 ? 60'000 : std::clamp<int64_t>(next - now_ms(), kBlockedByInFlight, 60'000);
-    replies_.wait_after(seen, std::chrono::milliseconds(wait_ms));
+    replies_.wait_after(name, seen, std::chrono::milliseconds(wait_ms));
   }
 }
 

@@ -174,9 +174,13 @@ void ConversationWorkers::run(Shard& shard) {
     try {
       store_.commit_turns(turns);
       count(figures);
-      if (on_saved_)
+      if (on_saved_) {
+        std::vector<std::string> channels;  // once per channel: a ring per turn woke the senders 64 times a round
         for (const auto& t : turns)
-          if (!t.replies.empty()) on_saved_(t.channel, t.conv_key);
+          if (!t.replies.empty() && std::find(channels.begin(), channels.end(), t.channel) == channels.end())
+            channels.push_back(t.channel);
+        for (const auto& channel : channels) on_saved_(channel);
+      }
     } catch (const std::exception& e) {
       // Nothing of the round was saved (one transaction): every conversation of it is tried again shortly.
       failures_.add(static_cast<int64_t>(keys.size() - failed.size()));

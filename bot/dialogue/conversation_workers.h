@@ -44,8 +44,9 @@ namespace approdo::dialogue {
 
 class ConversationWorkers {
  public:
-  // Called on the worker thread after a turn's replies were saved (wakes the channel's sender).
-  using RepliesSaved = std::function<void(const std::string& channel, const std::string& conv_key)>;
+  // Called on the worker thread once a round's turns were saved, once for each channel they queued replies
+  // on (wakes the channel's sender).
+  using RepliesSaved = std::function<void(const std::string& channel)>;
 
   ConversationWorkers(Store& store, const KnowledgeHolder& knowledge, handoff::OpeningHours hours, int threads,
                       RepliesSaved on_saved, Metrics& metrics, int flood_per_minute = 0);  // 0: no flood limit

@@ -7,7 +7,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 6> kMigrations = {
+inline constexpr std::array<std::string_view, 7> kMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -194,6 +194,11 @@ CREATE TABLE early_delivery (
   at              INTEGER NOT NULL,
   PRIMARY KEY (channel, provider_msg_id)
 );
+)SQL",
+    // 7: the claim and the senders' wait read outbox_pending (channel, status, id); outbox_due was one more
+    // index to update on every insert and every change of status, and no query needed it.
+    R"SQL(
+DROP INDEX outbox_due;
 )SQL",
 };
 

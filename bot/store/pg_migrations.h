@@ -9,7 +9,7 @@
 
 namespace approdo::store {
 
-inline constexpr std::array<std::string_view, 6> kPgMigrations = {
+inline constexpr std::array<std::string_view, 7> kPgMigrations = {
     // 1: conversations, messages, outbox, tickets, unmatched questions, anonymous counters.
     R"SQL(
 CREATE TABLE conversations (
@@ -170,6 +170,10 @@ CREATE TABLE early_delivery (
   at              BIGINT NOT NULL,
   PRIMARY KEY (channel, provider_msg_id)
 );
+)SQL",
+    // 7: outbox_due goes (see migrations.h).
+    R"SQL(
+DROP INDEX outbox_due;
 )SQL",
 };
 

@@ -195,15 +195,21 @@ RecordResult SqliteStore::record_locked(const std::vector<InboundMessage>& messa
       continue;
     }
     ++r.inserted;
-    Reused conv = reuse("INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
-                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at");
-    std::string sealed = keyring().seal(m.address);
-    conv.bind(1, key);
-    conv.bind(2, m.channel);
-    conv.bind(3, sealed.data(), static_cast<int>(sealed.size()));
-    conv.bind(4, now);
-    conv.bind(5, now);
-    conv.exec();
+    // A new person's conversation is created here; a known one is left as it is: the turn that answers this
+    // message updates it. Touching it here too wrote its page to the log twice per message.
+    Reused known = reuse("SELECT 1 FROM conversations WHERE key = ?");
+    known.bind(1, key);
+    if (!known.executeStep()) {
+      Reused conv = reuse("INSERT INTO conversations (key, channel, address_sealed, created_at, updated_at)"
+                          " VALUES (?, ?, ?, ?, ?)");
+      std::string sealed = keyring().seal(m.address);
+      conv.bind(1, key);
+      conv.bind(2, m.channel);
+      conv.bind(3, sealed.data(), static_cast<int>(sealed.size()));
+      conv.bind(4, now);
+      conv.bind(5, now);
+      conv.exec();
+    }
     if (std::find(r.conv_keys.begin(), r.conv_keys.end(), key) == r.conv_keys.end()) r.conv_keys.push_back(key);
   }
   return r;
@@ -412,12 +418,19 @@ bool SqliteStore::close_ticket(int64_t ticket_id, const std::string& outcome, co
 }
 
 int64_t SqliteStore::outbox_with_status(const std::string& status) {
-  return read([&](StatementCache& c) {
+  int64_t being_sent = 0;  // 'pending' in the file (see the header)
+  {
+    std::lock_guard claims(claims_mu_);
+    for (const auto& [channel, set] : claimed_) being_sent += static_cast<int64_t>(set.size());
+  }
+  if (status == "sending") return being_sent;
+  int64_t in_file = read([&](StatementCache& c) {
     Reused q = c.reuse("SELECT COUNT(*) FROM outbox WHERE status = ?");
     q.bind(1, status);
     q.executeStep();
     return q.getColumn(0).getInt64();
   });
+  return status == "pending" ? std::max<int64_t>(0, in_file - being_sent) : in_file;
 }
 
 int SqliteStore::waiting_tickets() {
@@ -716,31 +729,46 @@ OutboxRow SqliteStore::read_outbox(SQLite::Statement& q) {
 }
 
 std::vector<OutboxRow> SqliteStore::claim_due(const std::string& channel, int limit) {
-  std::vector<OutboxRow> out;
-  write_together([&] {
-    out.clear();  // a batch that failed may have run this once already
-    // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order). Walks the
-    // pending rows oldest first and stops at `limit`, so a claim costs the same however long the backlog.
-    Reused q = reuse("SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
-                     " FROM outbox o INDEXED BY outbox_pending WHERE o.channel = ?1 AND o.status = 'pending'"
-                     " AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conv_key = o.conv_key"
-                     "   AND p.id < o.id AND p.status IN ('pending', 'sending'))"
-                     " ORDER BY o.id LIMIT ?3");
+  std::lock_guard claims(claims_mu_);
+  std::unordered_set<int64_t>& mine = claimed_[channel];
+  std::vector<OutboxRow> out = read([&](StatementCache& c) {
+    std::vector<OutboxRow> rows;
+    // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order), also
+    // while it is being sent (claimed rows are still 'pending' in the file). Walks the pending rows oldest
+    // first and stops at `limit` past those already claimed, so a claim costs the same however long the
+    // backlog.
+    Reused q = c.reuse("SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
+                       " FROM outbox o INDEXED BY outbox_pending WHERE o.channel = ?1 AND o.status = 'pending'"
+                       " AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conv_key = o.conv_key"
+                       "   AND p.id < o.id AND p.status IN ('pending', 'sending'))"
+                       " ORDER BY o.id LIMIT ?3");
     q.bind(1, channel);
     q.bind(2, now_ms());
-    q.bind(3, limit);
-    while (q.executeStep()) out.push_back(read_outbox(q.statement()));
-    for (const auto& r : out) {
-      Reused u = reuse("UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?");
-      u.bind(1, r.id);
-      u.exec();
-    }
+    q.bind(3, static_cast<int64_t>(limit) + static_cast<int64_t>(mine.size()));
+    while (static_cast<int>(rows.size()) < limit && q.executeStep())
+      if (!mine.count(q.getColumn(0).getInt64())) rows.push_back(read_outbox(q.statement()));
+    return rows;
   });
+  for (const auto& r : out) mine.insert(r.id);
   return out;
+}
+
+void SqliteStore::let_go_claims(const std::vector<int64_t>& ids) {
+  std::lock_guard claims(claims_mu_);
+  for (auto& [channel, set] : claimed_)
+    for (int64_t id : ids) set.erase(id);
+}
+
+bool SqliteStore::claimed(int64_t id) {
+  std::lock_guard claims(claims_mu_);
+  for (const auto& [channel, set] : claimed_)
+    if (set.count(id)) return true;
+  return false;
 }
 
 void SqliteStore::mark_sent(int64_t id, const std::string& provider_message_id) {
   write_together([&] { mark_sent_locked(id, provider_message_id); });
+  let_go_claims({id});
 }
 
 void SqliteStore::mark_sent_locked(int64_t id, const std::string& provider_message_id) {
@@ -781,30 +809,39 @@ void SqliteStore::record_outcomes(const std::vector<SendOutcome>& outcomes) {
     for (const auto& o : outcomes) {
       switch (o.kind) {
         case SendOutcome::Kind::kSent: mark_sent_locked(o.id, o.provider_message_id); break;
-        case SendOutcome::Kind::kRetry: mark_retry_locked(o.id, o.next_attempt_at, o.error); break;
+        case SendOutcome::Kind::kRetry: mark_retry_locked(o.id, o.next_attempt_at, o.error, true); break;
         case SendOutcome::Kind::kDead: mark_dead_locked(o.id, o.error); break;
         case SendOutcome::Kind::kHeld: mark_held_locked(o.id, o.error); break;
       }
     }
   });
+  std::vector<int64_t> ids;
+  for (const auto& o : outcomes) ids.push_back(o.id);
+  let_go_claims(ids);
 }
 
 void SqliteStore::mark_retry(int64_t id, int64_t next_attempt_at, const std::string& error) {
-  write_together([&] { mark_retry_locked(id, next_attempt_at, error); });
+  const bool attempted = claimed(id);
+  write_together([&] { mark_retry_locked(id, next_attempt_at, error, attempted); });
+  let_go_claims({id});
 }
 
-void SqliteStore::mark_retry_locked(int64_t id, int64_t next_attempt_at, const std::string& error) {
-  Reused q = reuse("UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ?"
-                   " WHERE id = ?");
-  q.bind(1, next_attempt_at);
-  q.bind(2, error);
-  q.bind(3, now_ms());
-  q.bind(4, id);
+void SqliteStore::mark_retry_locked(int64_t id, int64_t next_attempt_at, const std::string& error, bool attempted) {
+  // A claimed reply's attempt is counted here, as the claim is not written (see the header); a reply only
+  // put off again (not claimed) was not attempted.
+  Reused q = reuse("UPDATE outbox SET status = 'pending', attempts = attempts + ?, next_attempt_at = ?,"
+                   " last_error = ?, updated_at = ? WHERE id = ?");
+  q.bind(1, attempted ? 1 : 0);
+  q.bind(2, next_attempt_at);
+  q.bind(3, error);
+  q.bind(4, now_ms());
+  q.bind(5, id);
   q.exec();
 }
 
 void SqliteStore::mark_dead(int64_t id, const std::string& error) {
   write_together([&] { mark_dead_locked(id, error); });
+  let_go_claims({id});
 }
 
 void SqliteStore::mark_dead_locked(int64_t id, const std::string& error) {
@@ -821,6 +858,7 @@ void SqliteStore::mark_dead_locked(int64_t id, const std::string& error) {
 
 void SqliteStore::mark_held(int64_t id, const std::string& error) {
   write_together([&] { mark_held_locked(id, error); });
+  let_go_claims({id});
 }
 
 void SqliteStore::mark_held_locked(int64_t id, const std::string& error) {
@@ -832,16 +870,35 @@ void SqliteStore::mark_held_locked(int64_t id, const std::string& error) {
 }
 
 int SqliteStore::release_stale_claims() {
+  int released = 0;
+  {
+    std::lock_guard claims(claims_mu_);
+    for (auto& [channel, set] : claimed_) {
+      released += static_cast<int>(set.size());
+      set.clear();
+    }
+  }
   std::lock_guard lock(mu_);
-  return db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
+  // Claims written by a release before claims were kept in memory (schema 6 and older).
+  return released + db_.exec("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
 }
 
 int64_t SqliteStore::next_due_at(const std::string& channel) {
+  // Asked when a claim found nothing: then the pending rows are few (retries waiting, replies behind one in
+  // flight), and those being sent (claimed, 'pending' in the file) are not waiting for a time.
+  std::lock_guard claims(claims_mu_);
+  const std::unordered_set<int64_t>& mine = claimed_[channel];
   return read([&](StatementCache& c) -> int64_t {
-    Reused q = c.reuse("SELECT MIN(next_attempt_at) FROM outbox WHERE channel = ? AND status = 'pending'");
+    Reused q = c.reuse("SELECT id, next_attempt_at FROM outbox INDEXED BY outbox_pending"
+                       " WHERE channel = ? AND status = 'pending'");
     q.bind(1, channel);
-    if (q.executeStep() && !q.getColumn(0).isNull()) return std::max<int64_t>(1, q.getColumn(0).getInt64());
-    return 0;
+    int64_t next = 0;
+    while (q.executeStep()) {
+      if (mine.count(q.getColumn(0).getInt64())) continue;
+      int64_t at = std::max<int64_t>(1, q.getColumn(1).getInt64());
+      next = next == 0 ? at : std::min(next, at);
+    }
+    return next;
   });
 }
 
@@ -864,12 +921,14 @@ std::vector<OutboxRow> SqliteStore::take_for_conversation(const std::string& con
 }
 
 std::optional<OutboxStatus> SqliteStore::outbox_status(int64_t id) {
-  return read([&](StatementCache& c) -> std::optional<OutboxStatus> {
+  auto status = read([&](StatementCache& c) -> std::optional<OutboxStatus> {
     Reused q = c.reuse("SELECT status, delivery, last_error FROM outbox WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return OutboxStatus{id, q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString()};
   });
+  if (status && status->status == "pending" && claimed(id)) status->status = "sending";
+  return status;
 }
 
 int64_t SqliteStore::count(const std::string& table) {

@@ -25,6 +25,16 @@ InboundMessage text_from(const std::string& address, const std::string& id, cons
   return m;
 }
 
+// A bot turn on Telegram that answers with `texts`, in order.
+TurnCommit replies_to(const std::string& key, const std::vector<std::string>& texts) {
+  TurnCommit t;
+  t.conv_key = key;
+  t.channel = "telegram";
+  t.status = "bot";
+  for (const auto& text : texts) t.replies.push_back({text, {}, "en", ""});
+  return t;
+}
+
 TEST_CASE("a new database is migrated to the current schema, and opening it again changes nothing") {
   testing::ScratchDir dir;
   auto keys = test_keyring(dir);
@@ -164,12 +174,7 @@ TEST_CASE("the outbox keeps each conversation's replies in order") {
   testing::ScratchDir dir;
   SqliteStore s(dir.file("a.db"), test_keyring(dir));
   std::string key = s.record_inbound({text_from("9", "m1", "x")}).conv_keys.at(0);
-  TurnCommit t;
-  t.conv_key = key;
-  t.channel = "telegram";
-  t.status = "bot";
-  t.replies = {{"first", {}, "en", ""}, {"second", {}, "en", ""}};
-  s.commit_turn(t);
+  s.commit_turn(replies_to(key, {"first", "second"}));
   auto a = s.claim_due("telegram", 10);
   REQUIRE(a.size() == 1);  // only the oldest of a conversation is in flight
   CHECK(a[0].msg.text == "first");
@@ -215,16 +220,42 @@ TEST_CASE("claims left by a crash are released on start") {
   testing::ScratchDir dir;
   SqliteStore s(dir.file("a.db"), test_keyring(dir));
   std::string key = s.record_inbound({text_from("9", "m1", "x")}).conv_keys.at(0);
-  TurnCommit t;
-  t.conv_key = key;
-  t.channel = "telegram";
-  t.status = "bot";
-  t.replies = {{"hello", {}, "en", ""}};
-  s.commit_turn(t);
+  s.commit_turn(replies_to(key, {"hello"}));
   REQUIRE(s.claim_due("telegram", 10).size() == 1);
   CHECK(s.claim_due("telegram", 10).empty());
   s.release_stale_claims();
   CHECK(s.claim_due("telegram", 10).size() == 1);
+}
+
+TEST_CASE("a claim is kept in memory: the file says pending, the store says sending, a restart sends it again") {
+  testing::ScratchDir dir;
+  auto keys = test_keyring(dir);
+  int64_t id = 0;
+  {
+    SqliteStore s(dir.file("a.db"), keys);
+    std::string key = s.record_inbound({text_from("9", "m1", "x")}).conv_keys.at(0);
+    s.commit_turn(replies_to(key, {"hello", "second"}));
+    auto claimed = s.claim_due("telegram", 10);
+    REQUIRE(claimed.size() == 1);  // the second waits for the first
+    id = claimed[0].id;
+    CHECK(s.outbox_status(id)->status == "sending");
+    CHECK(s.outbox_with_status("sending") == 1);
+    CHECK(s.outbox_with_status("pending") == 1);  // the second
+    SQLite::Database file(dir.file("a.db"), SQLite::OPEN_READONLY);
+    CHECK(file.execAndGet("SELECT status FROM outbox WHERE id = " + std::to_string(id)).getString() == "pending");
+  }  // stopped while sending
+  SqliteStore again(dir.file("a.db"), keys);
+  auto resent = again.claim_due("telegram", 10);
+  REQUIRE(resent.size() == 1);
+  CHECK(resent[0].id == id);
+  again.mark_retry(id, 0, "timeout");
+  auto third = again.claim_due("telegram", 10);
+  REQUIRE(third.size() == 1);
+  CHECK(third[0].attempts == 1);  // the claim that ended in a retry counted; the restart did not
+  again.mark_sent(id, "tg-1");
+  CHECK(again.outbox_status(id)->status == "sent");
+  CHECK(again.claim_due("telegram", 10).at(0).msg.text == "second");
+  CHECK(again.next_due_at("telegram") == 0);  // the one pending row is in flight: nothing waits for a time
 }
 
 TEST_CASE("erasing a conversation removes messages, replies and state but keeps anonymous counts") {

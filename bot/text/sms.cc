@@ -46,15 +46,23 @@ std::vector<std::string> split_with(std::string_view text, const std::function<b
       parts.push_back(rest);
       break;
     }
-    // The longest prefix that fits, on code point boundaries.
-    std::size_t limit = 0;
+    // The longest prefix that fits, on code point boundaries. `fits` only grows false as a prefix grows
+    // (more text never takes fewer segments), so a binary search finds it: growing the prefix one code
+    // point at a time measured the text once per code point, and a long SMS reply cost a millisecond.
+    std::vector<std::size_t> ends;  // the byte offset after each code point
     for (std::size_t i = 0; i < rest.size();) {
       std::size_t next = i + 1;
       while (next < rest.size() && (static_cast<unsigned char>(rest[next]) & 0xC0) == 0x80) ++next;
-      if (!fits(std::string_view(rest).substr(0, next))) break;
-      limit = next;
+      ends.push_back(next);
       i = next;
     }
+    std::size_t fitting = 0, too_long = ends.size();  // code points: the whole of `rest` does not fit
+    while (fitting + 1 < too_long) {
+      std::size_t mid = fitting + (too_long - fitting) / 2;
+      if (fits(std::string_view(rest).substr(0, ends[mid - 1]))) fitting = mid;
+      else too_long = mid;
+    }
+    std::size_t limit = fitting == 0 ? 0 : ends[fitting - 1];
     if (limit == 0) {  // not even one code point fits: emit it anyway rather than loop forever
       limit = 1;
       while (limit < rest.size() && (static_cast<unsigned char>(rest[limit]) & 0xC0) == 0x80) ++limit;
