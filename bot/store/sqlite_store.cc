@@ -728,25 +728,44 @@ OutboxRow SqliteStore::read_outbox(SQLite::Statement& q) {
   return r;
 }
 
+// A channel's pending replies, oldest first: the first of each conversation is its oldest unfinished one, and
+// the replies after it wait for it (order) — also while it is being sent, as a claimed reply is still
+// 'pending' in the file. Collects up to `limit` that are due and not claimed, and the earliest time one that
+// waits for its retry becomes due (0: none). Blocked replies cost a hash lookup each: the walk reads only the
+// index and three columns, where a subquery per row looked through the conversation's earlier replies.
+SqliteStore::PendingWalk SqliteStore::walk_pending(StatementCache& c, const std::string& channel,
+                                                   const std::unordered_set<int64_t>& claimed, std::size_t limit) {
+  PendingWalk walk;
+  const int64_t now = now_ms();
+  std::unordered_set<std::string> seen;  // conversations whose oldest unfinished reply was passed
+  Reused q = c.reuse("SELECT id, conv_key, next_attempt_at FROM outbox INDEXED BY outbox_pending"
+                     " WHERE channel = ? AND status = 'pending' ORDER BY id");
+  q.bind(1, channel);
+  while (walk.due.size() < limit && q.executeStep()) {
+    const int64_t id = q.getColumn(0).getInt64();
+    if (!seen.insert(q.getColumn(1).getString()).second) continue;  // behind an unfinished reply
+    if (claimed.count(id)) continue;                                 // being sent
+    const int64_t at = q.getColumn(2).getInt64();
+    if (at > now) {
+      walk.next_at = walk.next_at == 0 ? at : std::min(walk.next_at, at);
+      continue;
+    }
+    walk.due.push_back(id);
+  }
+  return walk;
+}
+
 std::vector<OutboxRow> SqliteStore::claim_due(const std::string& channel, int limit) {
   std::lock_guard claims(claims_mu_);
   std::unordered_set<int64_t>& mine = claimed_[channel];
   std::vector<OutboxRow> out = read([&](StatementCache& c) {
     std::vector<OutboxRow> rows;
-    // The oldest unfinished row of each conversation, if it is due: later rows wait for it (order), also
-    // while it is being sent (claimed rows are still 'pending' in the file). Walks the pending rows oldest
-    // first and stops at `limit` past those already claimed, so a claim costs the same however long the
-    // backlog.
-    Reused q = c.reuse("SELECT o.id, o.conv_key, o.channel, o.address_sealed, o.payload, o.attempts, o.created_at"
-                       " FROM outbox o INDEXED BY outbox_pending WHERE o.channel = ?1 AND o.status = 'pending'"
-                       " AND o.next_attempt_at <= ?2 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conv_key = o.conv_key"
-                       "   AND p.id < o.id AND p.status IN ('pending', 'sending'))"
-                       " ORDER BY o.id LIMIT ?3");
-    q.bind(1, channel);
-    q.bind(2, now_ms());
-    q.bind(3, static_cast<int64_t>(limit) + static_cast<int64_t>(mine.size()));
-    while (static_cast<int>(rows.size()) < limit && q.executeStep())
-      if (!mine.count(q.getColumn(0).getInt64())) rows.push_back(read_outbox(q.statement()));
+    for (int64_t id : walk_pending(c, channel, mine, static_cast<std::size_t>(std::max(0, limit))).due) {
+      Reused q = c.reuse("SELECT id, conv_key, channel, address_sealed, payload, attempts, created_at FROM outbox"
+                         " WHERE id = ?");
+      q.bind(1, id);
+      if (q.executeStep()) rows.push_back(read_outbox(q.statement()));
+    }
     return rows;
   });
   for (const auto& r : out) mine.insert(r.id);
@@ -884,22 +903,10 @@ int SqliteStore::release_stale_claims() {
 }
 
 int64_t SqliteStore::next_due_at(const std::string& channel) {
-  // Asked when a claim found nothing: then the pending rows are few (retries waiting, replies behind one in
-  // flight), and those being sent (claimed, 'pending' in the file) are not waiting for a time.
+  // Replies behind one being sent wait for no time: the thread sending it claims them next.
   std::lock_guard claims(claims_mu_);
-  const std::unordered_set<int64_t>& mine = claimed_[channel];
-  return read([&](StatementCache& c) -> int64_t {
-    Reused q = c.reuse("SELECT id, next_attempt_at FROM outbox INDEXED BY outbox_pending"
-                       " WHERE channel = ? AND status = 'pending'");
-    q.bind(1, channel);
-    int64_t next = 0;
-    while (q.executeStep()) {
-      if (mine.count(q.getColumn(0).getInt64())) continue;
-      int64_t at = std::max<int64_t>(1, q.getColumn(1).getInt64());
-      next = next == 0 ? at : std::min(next, at);
-    }
-    return next;
-  });
+  PendingWalk walk = read([&](StatementCache& c) { return walk_pending(c, channel, claimed_[channel], 1); });
+  return walk.due.empty() ? walk.next_at : 1;
 }
 
 std::vector<OutboxRow> SqliteStore::take_for_conversation(const std::string& conv_key, int64_t after_id) {

@@ -141,6 +141,12 @@ class SqliteStore final : public Store {
   void empty_wal();
   OutboxRow read_outbox(SQLite::Statement& q);
 
+  struct PendingWalk {
+    std::vector<int64_t> due;  // oldest first
+    int64_t next_at = 0;
+  };
+  PendingWalk walk_pending(StatementCache& c, const std::string& channel, const std::unordered_set<int64_t>& claimed,
+                           std::size_t limit);
   // Claimed replies are let go once their outcome is committed (not before: a claim reading the file
   // before that commit would find the reply still due and send it again).
   void let_go_claims(const std::vector<int64_t>& ids);
