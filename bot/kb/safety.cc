@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_set>
 
 #include "bot/text/normalize.h"
 #include "bot/text/tokenize.h"
@@ -292,17 +293,26 @@ Cut cut_at(std::string_view s, size_t i, size_t& len) {
 }  // namespace
 
 // A message's words as triage keys, each with up to two more forms: without a joined Arabic "and", and joined
-// to a Persian می written apart before it. Empty when a word has no such form.
+// to a Persian می written apart before it. Empty when a word has no such form. Then the danger words a
+// misspelt word reads as (typos[typos_end[i - 1], typos_end[i])), which only danger phrases and pair sides
+// see.
 struct SafetyTriage::MessageWords {
   std::vector<std::string> forms[3];
+  std::vector<std::string> typos;
+  std::vector<uint32_t> typos_end;
   std::vector<uint16_t> sentence, clause;
   size_t size() const { return forms[0].size(); }
-  bool matches(const Word& w, size_t i) const {
+  size_t typos_begin(size_t i) const { return i ? typos_end[i - 1] : 0; }
+  bool matches(const Word& w, size_t i, bool with_typos) const {
     for (const auto& f : forms)
       if (!f[i].empty() && word_matches(w.text, w.prefix, f[i])) return true;
+    if (with_typos)
+      for (size_t t = typos_begin(i); t < typos_end[i]; ++t)
+        if (word_matches(w.text, w.prefix, typos[t])) return true;
     return false;
   }
-  void add(const std::string& folded_word, uint16_t s, uint16_t c, const std::string* previous) {
+  void add(const std::string& folded_word, uint16_t s, uint16_t c, const std::string* previous,
+           const OneEditIndex& danger_words) {
     std::vector<std::string> keys, bare, joined;
     key_words(folded_word, true, keys);
     if (std::string w = without_joined_and(folded_word); !w.empty()) key_words(w, true, bare);
@@ -317,6 +327,14 @@ struct SafetyTriage::MessageWords {
       forms[2].push_back(k == 0 && joined.size() == 1 ? joined[0] : std::string{});
       sentence.push_back(s);
       clause.push_back(c);
+      // A word one of whose forms a phrase meets as written is not read as another word.
+      const size_t first = typos.size();
+      for (const auto& f : forms)
+        if (!f.back().empty() && danger_words.corrections(f.back(), typos)) {
+          typos.resize(first);
+          break;
+        }
+      typos_end.push_back(static_cast<uint32_t>(typos.size()));
     }
   }
 };
@@ -354,7 +372,10 @@ void SafetyTriage::add(const std::string& phrase, Kind kind, uint16_t category, 
     }
     std::vector<std::string> keys;
     key_words(words[wi], !prefix[wi], keys);
-    for (size_t k = 0; k < keys.size(); ++k) p.words.push_back({keys[k], prefix[wi] && k + 1 == keys.size()});
+    for (size_t k = 0; k < keys.size(); ++k) {
+      p.words.push_back({keys[k], prefix[wi] && k + 1 == keys.size()});
+      if (kind == Kind::kDanger || kind == Kind::kPairSide) typos_.add(p.words.back().text, p.words.back().prefix);
+    }
   }
   if (p.words.empty()) return;
   auto id = static_cast<uint32_t>(phrases_.size());
@@ -395,10 +416,29 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
   for (auto m : kAbout) add(std::string(m), Kind::kAbout, 0);
   for (auto m : kPresent) add(std::string(m), Kind::kPresent, 0);
   for (auto m : kIdioms) add(std::string(m), Kind::kIdiom, 0);
+  // The knowledge base is written with care: a word it uses is spelt right, not a misspelt danger word.
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> keys;
+  auto known = [&](const std::string& text) {
+    for (const std::string& w : text::words(text::fold(text))) {
+      if (!seen.insert(w).second) continue;
+      keys.clear();
+      key_words(w, true, keys);
+      for (const auto& k : keys) typos_.add_known(k);
+    }
+  };
+  for (const Article& a : content.articles)
+    for (const auto& [lang, t] : a.text) {
+      for (const std::string* part : {&t.title, &t.short_text, &t.body}) known(*part);
+      for (const auto& list : {&t.keywords, &t.questions})
+        for (const auto& q : *list) known(q);
+    }
 }
 
 size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_t start) const {
-  if (!words.matches(p.words[0], start)) return std::string::npos;
+  // Markers and idioms match as written: a misspelt word may be danger, never background.
+  const bool with_typos = p.kind == Kind::kDanger || p.kind == Kind::kPairSide;
+  if (!words.matches(p.words[0], start, with_typos)) return std::string::npos;
   // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
   const bool marker =
       p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kAbout || p.kind == Kind::kPresent;
@@ -408,7 +448,7 @@ size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_
     bool found = false;
     for (size_t gap = 0; gap <= max_gap && i < words.size(); ++gap, ++i) {
       if (marker && words.clause[i] != words.clause[start]) return std::string::npos;
-      if (words.matches(p.words[k], i)) {
+      if (words.matches(p.words[k], i, with_typos)) {
         found = true;
         ++i;
         break;
@@ -440,7 +480,7 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
     std::vector<std::string> piece = text::words(text::fold(msg.substr(begin, i - begin)));
     for (size_t w = 0; w < piece.size(); ++w) {
       if (w > 0 && starts_clause(piece[w])) ++clause;
-      words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr);
+      words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr, typos_);
     }
     if (!piece.empty()) {
       ++clause;
@@ -459,13 +499,15 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
       if (size_t end = match_end(phrases_[id], words, i); end != std::string::npos)
         hits.push_back({id, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
     };
-    for (const auto& form : words.forms) {
-      if (form[i].empty()) continue;
-      if (auto it = by_first_word_.find(form[i]); it != by_first_word_.end())
+    auto starting_with = [&](const std::string& form) {
+      if (form.empty()) return;
+      if (auto it = by_first_word_.find(form); it != by_first_word_.end())
         for (uint32_t id : it->second) check(id);
-      if (auto it = prefix_first_.find(std::string(lead(form[i]))); it != prefix_first_.end())
+      if (auto it = prefix_first_.find(std::string(lead(form))); it != prefix_first_.end())
         for (uint32_t id : it->second) check(id);
-    }
+    };
+    for (const auto& form : words.forms) starting_with(form[i]);
+    for (size_t t = words.typos_begin(i); t < words.typos_end[i]; ++t) starting_with(words.typos[t]);
   }
   if (hits.empty()) return {};
 

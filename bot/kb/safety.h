@@ -11,7 +11,10 @@
 // listing each: folded (case, accents, Arabic-script variants), then for Arabic script the Pashto letters
 // typed on a Persian keyboard (ړ → ر, ې → ی), the dialect tense prefixes (بيقتلني, هيقتلني, كيقتلني meet
 // يقتلني), Dari and colloquial Persian verb endings (میزنه meets میزند, کدن meets کردن), the joined Arabic
-// "and" (وقفلوا), the negation around a verb (مارجعش meets ما رجع) and a Persian می written apart.
+// "and" (وقفلوا), the negation around a verb (مارجعش meets ما رجع) and a Persian می written apart. A danger
+// word of five letters or more also meets a message word one edit from it ("sucide", "bleding", "خودکسی";
+// see one_edit_index.h), unless that word is itself a phrase word; short words and the background and present
+// markers stay exact, so a typo never makes a message background.
 //
 // A message that tells of the past or of elsewhere ("in Libya they locked us in", "if I go back they will
 // kill me") is background, not an emergency — unless the same clause says it is still so ("now", "still",
@@ -29,6 +32,7 @@
 #include <vector>
 
 #include "bot/kb/content.h"
+#include "bot/kb/one_edit_index.h"
 
 namespace approdo {
 
@@ -85,6 +89,7 @@ class SafetyTriage {
   std::unordered_map<std::string, std::vector<uint32_t>> by_first_word_;  // exact first words
   // Phrases whose first word is a prefix, by that word's first letter (UTF-8 bytes).
   std::unordered_map<std::string, std::vector<uint32_t>> prefix_first_;
+  OneEditIndex typos_;  // the words of danger phrases and pair sides
 };
 
 }  // namespace approdo
