@@ -80,6 +80,9 @@ constexpr std::string_view kElsewhere[] = {
     "ont le droit de", "حق لري", "чи може роботодавець", "on the news", "in the news", "i read that", "aux infos",
     "a la tele", "j'ai lu que", "j'ai lu qu'un", "j'ai lu qu'une", "j'ai lu qu'il", "jai lu que", "في الاخبار",
     "بالاخبار", "در اخبار", "تو اخبار", "په خبرونو کې", "в новинах", "по новинах", "читала що", "читав що",
+    "خوندم", "خواندم",  // fa: "I read (about a boat that sank)"
+    // What someone else should do ("if a girl is harassed on the bus, what should she do"): ps third person.
+    "څه وکړي", "څه باید وکړي",
 };
 // About: the sentence asks about the topic for study, not of the writer's danger ("what are the rights of a
 // woman whose husband hits her, it is for a school project"). Only a study purpose: "where can I read about
@@ -132,7 +135,7 @@ bool starts_clause(const std::string& folded_word) {
 // Compound verbs and set phrases whose words are danger words elsewhere: the verb of "shout", "phone",
 // "call" is "hit" in Persian and Pashto.
 constexpr std::string_view kIdioms[] = {
-    "hit me up", "hits me up", "suicide prevention", "prevention du suicide", "профілактика суїциду",
+    "hit me up", "hits me up", "dye my", "dye her", "dye his", "dye it", "suicide prevention", "prevention du suicide", "профілактика суїциду",
     "زنگ میزنه", "زنگ میزنن", "زنگ زد", "زنگ زدن", "صدا میزنه", "صدا میزنن", "صدا زد", "حرف میزنه",
     "حرف میزنن", "داد میزنه", "داد میزنن", "داد زد", "غر میزنه", "جیغ میزنه", "سر میزنه",
     "چیغې وهي", "چیغې وهلې", "چیغه وهي", "چیغې کوي", "زنګ وهي", "زنګ ووهه", "زنګ راته وهي", "غږ وهي",

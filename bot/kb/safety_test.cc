@@ -185,6 +185,15 @@ TEST_CASE("markers match word after word: 'if I tell anyone' is not 'if someone'
   CHECK(!triage.assess("en Libye ils voulaient me tuer il y a deux ans").urgent);
 }
 
+TEST_CASE("dyeing hair is not dying; reading about a wreck, what someone else should do, are background") {
+  auto triage = triage_of("self-harm", {{"en", {"i want to dye"}}, {"fa", {"غرق شد"}}, {"ps", {"وځوروي"}}});
+  CHECK(triage.assess("i want to dye").urgent);
+  CHECK(!triage.assess("i want to dye my hair blue").urgent);
+  CHECK(!triage_of("danger", {{"fa", {"غرق شد"}}}).assess("درباره یک قایق که غرق شد خوندم").urgent);
+  CHECK(!triage_of("violence", {{"ps", {"وځوروي"}}}).assess("که په بس کې یوه نجلۍ وځوروي څه وکړي").urgent);
+  CHECK(triage_of("violence", {{"ps", {"وځوروي"}}}).assess("په بس کې یو سړی مې وځوروي").urgent);
+}
+
 TEST_CASE("a danger word of five letters or more meets a word one edit from it, in every script") {
   auto triage = triage_of("self-harm", {{"en", {"suicide", "kill myself", "not breathing"}},
                                         {"fr", {"envie de mourir", "me suicid*"}},
