@@ -136,36 +136,27 @@ void OneEditIndex::add(std::string_view word, bool prefix) {
 }
 
 void OneEditIndex::add_known(std::string_view word) {
-  if (std::vector<std::string> near; !corrections(word, near) && !near.empty()) {
+  if (std::vector<std::string> near; corrections(word, near), !near.empty()) {
     Letters letters;
     letters.read(word);
     known_.insert(letters.hash(letters.size, letters.size));
   }
 }
 
-bool OneEditIndex::corrections(std::string_view word, std::vector<std::string>& out) const {
+void OneEditIndex::corrections(std::string_view word, std::vector<std::string>& out) const {
   Letters letters;
-  if (!letters.read(word) || letters.size < kMinLetters) return false;
-  if (known_.count(letters.hash(letters.size, letters.size))) return true;
+  if (!letters.read(word) || letters.size < kMinLetters || known_.count(letters.hash(letters.size, letters.size)))
+    return;
   const size_t first = out.size();
-  bool as_written = false;
   words_.near(letters, letters.size, [&](const Entry& e, int d) {
-    if (d == 0)
-      as_written = true;
-    else
-      append_once(out, first, e.text);
+    if (d == 1) append_once(out, first, e.text);
   });
   for (size_t span : prefix_spans_) {
     if (span > letters.size) break;
     prefixes_.near(letters, span, [&](const Entry& e, int d) {
-      if (d == 0)
-        as_written = true;
-      else
-        append_once(out, first, e.text + std::string(word.substr(letters.byte[span])));
+      if (d == 1) append_once(out, first, e.text + std::string(word.substr(letters.byte[span])));
     });
   }
-  if (as_written) out.resize(first);
-  return as_written;
 }
 
 }  // namespace approdo

@@ -32,11 +32,11 @@ class OneEditIndex {
   void add(std::string_view word, bool prefix);
 
   // Appends to `out` what the message word `word` (a triage key) reads as: each phrase word it is one edit
-  // from, and for a prefix phrase word, that prefix followed by the rest of `word`. Returns true, appending
-  // nothing, when a phrase word already meets `word` as written: a word spelt right is not read as another
-  // ("courir" is not "mourir" when both are phrase words). Words with a digit are never corrected: "1122" is a
+  // from, and for a prefix phrase word, that prefix followed by the rest of `word`. A phrase word may get
+  // others too: the phrases list misspellings of their own ("kil myslef" is a phrase; "myslef" still reads
+  // as "myself"). Nothing for a known word (see add_known), and never for a word with a digit: "1122" is a
   // number, not a misspelt "112".
-  bool corrections(std::string_view word, std::vector<std::string>& out) const;
+  void corrections(std::string_view word, std::vector<std::string>& out) const;
 
   // A word known to be spelt right (the knowledge base uses it: "ville", "انتظر"), which is then never read
   // as a phrase word it is one edit from ("viole", "انتحر"). Only such words are kept. After every add().

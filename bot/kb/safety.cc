@@ -330,13 +330,8 @@ struct SafetyTriage::MessageWords {
       forms[2].push_back(k == 0 && joined.size() == 1 ? joined[0] : std::string{});
       sentence.push_back(s);
       clause.push_back(c);
-      // A word one of whose forms a phrase meets as written is not read as another word.
-      const size_t first = typos.size();
       for (const auto& f : forms)
-        if (!f.back().empty() && danger_words.corrections(f.back(), typos)) {
-          typos.resize(first);
-          break;
-        }
+        if (!f.back().empty()) danger_words.corrections(f.back(), typos);
       typos_end.push_back(static_cast<uint32_t>(typos.size()));
     }
   }

@@ -13,8 +13,9 @@
 // يقتلني), Dari and colloquial Persian verb endings (میزنه meets میزند, کدن meets کردن), the joined Arabic
 // "and" (وقفلوا), the negation around a verb (مارجعش meets ما رجع) and a Persian می written apart. A danger
 // word of five letters or more also meets a message word one edit from it ("sucide", "bleding", "خودکسی";
-// see one_edit_index.h), unless that word is itself a phrase word; short words and the background and present
-// markers stay exact, so a typo never makes a message background.
+// see one_edit_index.h), unless the knowledge base uses that word (it is then spelt right: "ville" is not
+// "viole"); short words and the background and present markers stay exact, so a typo never makes a message
+// background.
 //
 // A message that tells of the past or of elsewhere ("in Libya they locked us in", "if I go back they will
 // kill me") is background, not an emergency — unless the same clause says it is still so ("now", "still",

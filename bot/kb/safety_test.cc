@@ -229,7 +229,7 @@ TEST_CASE("short words, first letters, unlike Arabic letters, digits and markers
   CHECK(triage.assess("yeers ago i wanted to kill myself").urgent);  // a misspelt marker never makes it so
 }
 
-TEST_CASE("a word the knowledge base uses, or a phrase word, is spelt right: not read as another") {
+TEST_CASE("a word the knowledge base uses is spelt right: not read as another") {
   Content content;
   content.safety.push_back({"violence", "an-article", {{"fr", {"il m'a viole", "frappe*"}}, {"en", {"beats me"}}}});
   CHECK(SafetyTriage(content).assess("il m'a ville").urgent);  // no article yet: "ville" is one edit from "viole"
@@ -241,9 +241,9 @@ TEST_CASE("a word the knowledge base uses, or a phrase word, is spelt right: not
   CHECK(!triage.assess("il m'a ville").urgent);
   CHECK(triage.assess("il m'a violle").urgent);
   CHECK(triage.assess("il me frape tous les jours").urgent);  // one letter short of the prefix
-  // "bears" would be one edit from "beats", but is itself a phrase word.
-  content.safety[0].phrases["en"].push_back("bears down on");
-  CHECK(!SafetyTriage(content).assess("he bears me").urgent);
+  // The phrases list misspellings of their own: a word so listed still reads as the word it misspells.
+  content.safety[0].phrases["en"] = {"kill myself", "kil myslef"};
+  CHECK(SafetyTriage(content).assess("i will kill myslef").urgent);
 }
 
 TEST_CASE("misspelt urgent messages are flagged in every language; questions about the topic are not") {
