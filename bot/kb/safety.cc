@@ -121,6 +121,25 @@ constexpr std::string_view kPresent[] = {
     "якшо не заплачу", "якщо не заплачу", "якшо втечу", "якщо втечу", "якщо я втечу", "якщо розповім",
 };
 
+// Definition questions: asking what the danger word means ("what is trafficking", "c'est quoi le suicide",
+// "خودکشی چیه") is asking about the topic. Only right next to the danger phrase, in either order (Persian and
+// Pashto ask after the word), with at most an article between: "what is happening, he hits me" is not one.
+constexpr std::string_view kDefinitions[] = {
+    "what is", "what's", "whats", "what are", "what does", "meaning of", "definition of",                    // en
+    "c'est quoi", "cest quoi", "qu'est ce que", "qu'est ce qu'un", "qu'est ce qu'une", "que veut dire",       // fr
+    "ca veut dire quoi", "definition de",
+    "ما هو", "ما هي", "شو يعني", "ايش يعني", "شنو يعني", "يعني ايه", "يعني شو", "ما معنى", "شو هو", "شنو هو",  // ar
+    "چیه", "چی هست", "یعنی چی", "یعنی چه", "چیست", "یعنی چه چیزی", "معنی",                                // fa
+    "څه شی دی", "څه شی ده", "څه ده", "څه دی", "څه ته وایي", "څه ته وايي", "معنا څه ده", "مانا څه ده",                           // ps
+    "що таке", "що означає", "що значить", "визначення",                                                     // uk
+    "cos'e", "che cos'e",                                                                                  // it
+};
+// What may stand between a definition question and its word.
+bool is_article(const std::string& key) {
+  static const std::vector<std::string> articles = {"the", "a", "an", "le", "la", "les", "l", "un", "une", "des", "du"};
+  return std::find(articles.begin(), articles.end(), key) != articles.end();
+}
+
 // Words that end a clause as a comma does: "two years ago I wanted to die but now I am fine".
 bool starts_clause(const std::string& folded_word) {
   static const std::vector<std::string> buts = [] {
@@ -414,6 +433,7 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
   for (auto m : kAbout) add(std::string(m), Kind::kAbout, 0);
   for (auto m : kPresent) add(std::string(m), Kind::kPresent, 0);
   for (auto m : kIdioms) add(std::string(m), Kind::kIdiom, 0);
+  for (auto m : kDefinitions) add(std::string(m), Kind::kDefinition, 0);
   // The knowledge base is written with care: a word it uses is spelt right, not a misspelt danger word.
   std::unordered_set<std::string> seen;
   std::vector<std::string> keys;
@@ -438,8 +458,8 @@ size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_
   const bool with_typos = p.kind == Kind::kDanger || p.kind == Kind::kPairSide;
   if (!words.matches(p.words[0], start, with_typos)) return std::string::npos;
   // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
-  const bool marker =
-      p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kAbout || p.kind == Kind::kPresent;
+  const bool marker = p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kAbout ||
+                      p.kind == Kind::kPresent || p.kind == Kind::kDefinition;
   const size_t max_gap = marker ? 0 : kMaxGap;
   size_t i = start + 1;
   for (size_t k = 1; k < p.words.size(); ++k) {
@@ -525,6 +545,13 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
       return phrases_[idiom.phrase].kind == Kind::kIdiom && idiom.pos <= h.end && h.pos <= idiom.end;
     });
   };
+  auto defined = [&](const Hit& h) {
+    return std::any_of(hits.begin(), hits.end(), [&](const Hit& q) {
+      if (phrases_[q.phrase].kind != Kind::kDefinition || words.clause[q.pos] != words.clause[h.pos]) return false;
+      if (h.end + 1 == q.pos) return true;  // the word, then the question (fa, ps, "يعني ايه")
+      return q.end + 1 == h.pos || (q.end + 2 == h.pos && is_article(words.forms[0][q.end + 1]));
+    });
+  };
   struct Danger {
     uint16_t category;
     uint32_t pos;
@@ -532,7 +559,8 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
   std::vector<Danger> dangers;
   for (const Hit& h : hits) {
     const Phrase& p = phrases_[h.phrase];
-    if (p.kind == Kind::kDanger && !in_idiom(h)) dangers.push_back({p.category, h.pos});
+    if (p.kind == Kind::kDanger && !in_idiom(h) && !(defined(h) && !present[words.clause[h.pos]]))
+      dangers.push_back({p.category, h.pos});
     if (p.kind != Kind::kPairSide || p.side != 1 || in_idiom(h)) continue;
     for (const Hit& other : hits) {
       const Phrase& q = phrases_[other.phrase];

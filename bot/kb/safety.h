@@ -23,7 +23,8 @@
 // I wanted to die, but now I am fine"), never when elsewhere or hypothetical. A sentence that asks about the
 // topic for a stated study purpose ("what are a woman's rights if her husband hits her, it is for a school
 // project") is background too, self-harm included, unless its clause says now; "where can I read about it" is
-// not such a purpose (a person in danger writes it too). Nor is a danger word inside an idiom: Pashto
+// not such a purpose (a person in danger writes it too). So is a question what the danger word means, right
+// next to it ("what is trafficking", "خودکشی چیه"). Nor is a danger word inside an idiom: Pashto
 // چیغې وهي (shouts) and Persian زنگ میزنه (phones) are not وهي, میزنه (hits).
 #pragma once
 
@@ -71,8 +72,8 @@ class SafetyTriage {
   };
   // What a phrase is for: a danger phrase of a category, one side of a pair, a marker of the past, of
   // elsewhere (another country, a hypothetical), of a topic asked about for study (a school project, research) or of
-  // the present, or an idiom whose words are not the danger they look like.
-  enum class Kind : uint8_t { kDanger, kPairSide, kPast, kElsewhere, kAbout, kPresent, kIdiom };
+  // the present, an idiom whose words are not the danger they look like, or a question what a word means.
+  enum class Kind : uint8_t { kDanger, kPairSide, kPast, kElsewhere, kAbout, kPresent, kIdiom, kDefinition };
   struct Phrase {
     std::vector<Word> words;
     Kind kind = Kind::kDanger;

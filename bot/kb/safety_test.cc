@@ -194,6 +194,23 @@ TEST_CASE("dyeing hair is not dying; reading about a wreck, what someone else sh
   CHECK(triage_of("violence", {{"ps", {"وځوروي"}}}).assess("په بس کې یو سړی مې وځوروي").urgent);
 }
 
+TEST_CASE("a question what the danger word means is about the topic; only right next to it") {
+  auto triage = triage_of("self-harm", {{"en", {"trafficking", "hitting me", "what is the point of living"}},
+                                        {"fr", {"suicide"}},
+                                        {"fa", {"خودکشی", "منو میزنه"}},
+                                        {"ps", {"ځان وژنه"}},
+                                        {"uk", {"самогубство"}}});
+  CHECK(!triage.assess("what is trafficking?").urgent);
+  CHECK(!triage.assess("c'est quoi le suicide").urgent);  // an article between
+  CHECK(!triage.assess("خودکشی چیه").urgent);             // Persian and Pashto ask after the word
+  CHECK(!triage.assess("ځان وژنه څه ده").urgent);
+  CHECK(!triage.assess("що таке самогубство").urgent);
+  CHECK(!triage.assess("what is trafficing").urgent);     // misspelt, still a question about it
+  CHECK(triage.assess("what is happening he is hitting me").urgent);  // not next to it
+  CHECK(triage.assess("چیه؟ منو میزنه").urgent);                      // another sentence
+  CHECK(triage.assess("what is the point of living").urgent);         // the question is the phrase
+}
+
 TEST_CASE("a danger word of five letters or more meets a word one edit from it, in every script") {
   auto triage = triage_of("self-harm", {{"en", {"suicide", "kill myself", "not breathing"}},
                                         {"fr", {"envie de mourir", "me suicid*"}},
