@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_set>
 
 #include "bot/text/normalize.h"
 #include "bot/text/tokenize.h"
@@ -79,6 +80,9 @@ constexpr std::string_view kElsewhere[] = {
     "ont le droit de", "حق لري", "чи може роботодавець", "on the news", "in the news", "i read that", "aux infos",
     "a la tele", "j'ai lu que", "j'ai lu qu'un", "j'ai lu qu'une", "j'ai lu qu'il", "jai lu que", "في الاخبار",
     "بالاخبار", "در اخبار", "تو اخبار", "په خبرونو کې", "в новинах", "по новинах", "читала що", "читав що",
+    "خوندم", "خواندم",  // fa: "I read (about a boat that sank)"
+    // What someone else should do ("if a girl is harassed on the bus, what should she do"): ps third person.
+    "څه وکړي", "څه باید وکړي",
 };
 // About: the sentence asks about the topic for study, not of the writer's danger ("what are the rights of a
 // woman whose husband hits her, it is for a school project"). Only a study purpose: "where can I read about
@@ -117,6 +121,25 @@ constexpr std::string_view kPresent[] = {
     "якшо не заплачу", "якщо не заплачу", "якшо втечу", "якщо втечу", "якщо я втечу", "якщо розповім",
 };
 
+// Definition questions: asking what the danger word means ("what is trafficking", "c'est quoi le suicide",
+// "خودکشی چیه") is asking about the topic. Only right next to the danger phrase, in either order (Persian and
+// Pashto ask after the word), with at most an article between: "what is happening, he hits me" is not one.
+constexpr std::string_view kDefinitions[] = {
+    "what is", "what's", "whats", "what are", "what does", "meaning of", "definition of",                    // en
+    "c'est quoi", "cest quoi", "qu'est ce que", "qu'est ce qu'un", "qu'est ce qu'une", "que veut dire",       // fr
+    "ca veut dire quoi", "definition de",
+    "ما هو", "ما هي", "شو يعني", "ايش يعني", "شنو يعني", "يعني ايه", "يعني شو", "ما معنى", "شو هو", "شنو هو",  // ar
+    "چیه", "چی هست", "یعنی چی", "یعنی چه", "چیست", "یعنی چه چیزی", "معنی",                                // fa
+    "څه شی دی", "څه شی ده", "څه ده", "څه دی", "څه ته وایي", "څه ته وايي", "معنا څه ده", "مانا څه ده",                           // ps
+    "що таке", "що означає", "що значить", "визначення",                                                     // uk
+    "cos'e", "che cos'e",                                                                                  // it
+};
+// What may stand between a definition question and its word.
+bool is_article(const std::string& key) {
+  static const std::vector<std::string> articles = {"the", "a", "an", "le", "la", "les", "l", "un", "une", "des", "du"};
+  return std::find(articles.begin(), articles.end(), key) != articles.end();
+}
+
 // Words that end a clause as a comma does: "two years ago I wanted to die but now I am fine".
 bool starts_clause(const std::string& folded_word) {
   static const std::vector<std::string> buts = [] {
@@ -131,7 +154,7 @@ bool starts_clause(const std::string& folded_word) {
 // Compound verbs and set phrases whose words are danger words elsewhere: the verb of "shout", "phone",
 // "call" is "hit" in Persian and Pashto.
 constexpr std::string_view kIdioms[] = {
-    "hit me up", "hits me up", "suicide prevention", "prevention du suicide", "профілактика суїциду",
+    "hit me up", "hits me up", "dye my", "dye her", "dye his", "dye it", "suicide prevention", "prevention du suicide", "профілактика суїциду",
     "زنگ میزنه", "زنگ میزنن", "زنگ زد", "زنگ زدن", "صدا میزنه", "صدا میزنن", "صدا زد", "حرف میزنه",
     "حرف میزنن", "داد میزنه", "داد میزنن", "داد زد", "غر میزنه", "جیغ میزنه", "سر میزنه",
     "چیغې وهي", "چیغې وهلې", "چیغه وهي", "چیغې کوي", "زنګ وهي", "زنګ ووهه", "زنګ راته وهي", "غږ وهي",
@@ -292,17 +315,26 @@ Cut cut_at(std::string_view s, size_t i, size_t& len) {
 }  // namespace
 
 // A message's words as triage keys, each with up to two more forms: without a joined Arabic "and", and joined
-// to a Persian می written apart before it. Empty when a word has no such form.
+// to a Persian می written apart before it. Empty when a word has no such form. Then the danger words a
+// misspelt word reads as (typos[typos_end[i - 1], typos_end[i])), which only danger phrases and pair sides
+// see.
 struct SafetyTriage::MessageWords {
   std::vector<std::string> forms[3];
+  std::vector<std::string> typos;
+  std::vector<uint32_t> typos_end;
   std::vector<uint16_t> sentence, clause;
   size_t size() const { return forms[0].size(); }
-  bool matches(const Word& w, size_t i) const {
+  size_t typos_begin(size_t i) const { return i ? typos_end[i - 1] : 0; }
+  bool matches(const Word& w, size_t i, bool with_typos) const {
     for (const auto& f : forms)
       if (!f[i].empty() && word_matches(w.text, w.prefix, f[i])) return true;
+    if (with_typos)
+      for (size_t t = typos_begin(i); t < typos_end[i]; ++t)
+        if (word_matches(w.text, w.prefix, typos[t])) return true;
     return false;
   }
-  void add(const std::string& folded_word, uint16_t s, uint16_t c, const std::string* previous) {
+  void add(const std::string& folded_word, uint16_t s, uint16_t c, const std::string* previous,
+           const OneEditIndex& danger_words) {
     std::vector<std::string> keys, bare, joined;
     key_words(folded_word, true, keys);
     if (std::string w = without_joined_and(folded_word); !w.empty()) key_words(w, true, bare);
@@ -317,6 +349,9 @@ struct SafetyTriage::MessageWords {
       forms[2].push_back(k == 0 && joined.size() == 1 ? joined[0] : std::string{});
       sentence.push_back(s);
       clause.push_back(c);
+      for (const auto& f : forms)
+        if (!f.back().empty()) danger_words.corrections(f.back(), typos);
+      typos_end.push_back(static_cast<uint32_t>(typos.size()));
     }
   }
 };
@@ -354,7 +389,10 @@ void SafetyTriage::add(const std::string& phrase, Kind kind, uint16_t category, 
     }
     std::vector<std::string> keys;
     key_words(words[wi], !prefix[wi], keys);
-    for (size_t k = 0; k < keys.size(); ++k) p.words.push_back({keys[k], prefix[wi] && k + 1 == keys.size()});
+    for (size_t k = 0; k < keys.size(); ++k) {
+      p.words.push_back({keys[k], prefix[wi] && k + 1 == keys.size()});
+      if (kind == Kind::kDanger || kind == Kind::kPairSide) typos_.add(p.words.back().text, p.words.back().prefix);
+    }
   }
   if (p.words.empty()) return;
   auto id = static_cast<uint32_t>(phrases_.size());
@@ -395,20 +433,40 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
   for (auto m : kAbout) add(std::string(m), Kind::kAbout, 0);
   for (auto m : kPresent) add(std::string(m), Kind::kPresent, 0);
   for (auto m : kIdioms) add(std::string(m), Kind::kIdiom, 0);
+  for (auto m : kDefinitions) add(std::string(m), Kind::kDefinition, 0);
+  // The knowledge base is written with care: a word it uses is spelt right, not a misspelt danger word.
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> keys;
+  auto known = [&](const std::string& text) {
+    for (const std::string& w : text::words(text::fold(text))) {
+      if (!seen.insert(w).second) continue;
+      keys.clear();
+      key_words(w, true, keys);
+      for (const auto& k : keys) typos_.add_known(k);
+    }
+  };
+  for (const Article& a : content.articles)
+    for (const auto& [lang, t] : a.text) {
+      for (const std::string* part : {&t.title, &t.short_text, &t.body}) known(*part);
+      for (const auto& list : {&t.keywords, &t.questions})
+        for (const auto& q : *list) known(q);
+    }
 }
 
 size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_t start) const {
-  if (!words.matches(p.words[0], start)) return std::string::npos;
+  // Markers and idioms match as written: a misspelt word may be danger, never background.
+  const bool with_typos = p.kind == Kind::kDanger || p.kind == Kind::kPairSide;
+  if (!words.matches(p.words[0], start, with_typos)) return std::string::npos;
   // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
-  const bool marker =
-      p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kAbout || p.kind == Kind::kPresent;
+  const bool marker = p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kAbout ||
+                      p.kind == Kind::kPresent || p.kind == Kind::kDefinition;
   const size_t max_gap = marker ? 0 : kMaxGap;
   size_t i = start + 1;
   for (size_t k = 1; k < p.words.size(); ++k) {
     bool found = false;
     for (size_t gap = 0; gap <= max_gap && i < words.size(); ++gap, ++i) {
       if (marker && words.clause[i] != words.clause[start]) return std::string::npos;
-      if (words.matches(p.words[k], i)) {
+      if (words.matches(p.words[k], i, with_typos)) {
         found = true;
         ++i;
         break;
@@ -440,7 +498,7 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
     std::vector<std::string> piece = text::words(text::fold(msg.substr(begin, i - begin)));
     for (size_t w = 0; w < piece.size(); ++w) {
       if (w > 0 && starts_clause(piece[w])) ++clause;
-      words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr);
+      words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr, typos_);
     }
     if (!piece.empty()) {
       ++clause;
@@ -459,13 +517,15 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
       if (size_t end = match_end(phrases_[id], words, i); end != std::string::npos)
         hits.push_back({id, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
     };
-    for (const auto& form : words.forms) {
-      if (form[i].empty()) continue;
-      if (auto it = by_first_word_.find(form[i]); it != by_first_word_.end())
+    auto starting_with = [&](const std::string& form) {
+      if (form.empty()) return;
+      if (auto it = by_first_word_.find(form); it != by_first_word_.end())
         for (uint32_t id : it->second) check(id);
-      if (auto it = prefix_first_.find(std::string(lead(form[i]))); it != prefix_first_.end())
+      if (auto it = prefix_first_.find(std::string(lead(form))); it != prefix_first_.end())
         for (uint32_t id : it->second) check(id);
-    }
+    };
+    for (const auto& form : words.forms) starting_with(form[i]);
+    for (size_t t = words.typos_begin(i); t < words.typos_end[i]; ++t) starting_with(words.typos[t]);
   }
   if (hits.empty()) return {};
 
@@ -485,6 +545,13 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
       return phrases_[idiom.phrase].kind == Kind::kIdiom && idiom.pos <= h.end && h.pos <= idiom.end;
     });
   };
+  auto defined = [&](const Hit& h) {
+    return std::any_of(hits.begin(), hits.end(), [&](const Hit& q) {
+      if (phrases_[q.phrase].kind != Kind::kDefinition || words.clause[q.pos] != words.clause[h.pos]) return false;
+      if (h.end + 1 == q.pos) return true;  // the word, then the question (fa, ps, "يعني ايه")
+      return q.end + 1 == h.pos || (q.end + 2 == h.pos && is_article(words.forms[0][q.end + 1]));
+    });
+  };
   struct Danger {
     uint16_t category;
     uint32_t pos;
@@ -492,7 +559,8 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
   std::vector<Danger> dangers;
   for (const Hit& h : hits) {
     const Phrase& p = phrases_[h.phrase];
-    if (p.kind == Kind::kDanger && !in_idiom(h)) dangers.push_back({p.category, h.pos});
+    if (p.kind == Kind::kDanger && !in_idiom(h) && !(defined(h) && !present[words.clause[h.pos]]))
+      dangers.push_back({p.category, h.pos});
     if (p.kind != Kind::kPairSide || p.side != 1 || in_idiom(h)) continue;
     for (const Hit& other : hits) {
       const Phrase& q = phrases_[other.phrase];

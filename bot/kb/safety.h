@@ -11,7 +11,11 @@
 // listing each: folded (case, accents, Arabic-script variants), then for Arabic script the Pashto letters
 // typed on a Persian keyboard (ړ → ر, ې → ی), the dialect tense prefixes (بيقتلني, هيقتلني, كيقتلني meet
 // يقتلني), Dari and colloquial Persian verb endings (میزنه meets میزند, کدن meets کردن), the joined Arabic
-// "and" (وقفلوا), the negation around a verb (مارجعش meets ما رجع) and a Persian می written apart.
+// "and" (وقفلوا), the negation around a verb (مارجعش meets ما رجع) and a Persian می written apart. A danger
+// word of five letters or more also meets a message word one edit from it ("sucide", "bleding", "خودکسی";
+// see one_edit_index.h), unless the knowledge base uses that word (it is then spelt right: "ville" is not
+// "viole"); short words and the background and present markers stay exact, so a typo never makes a message
+// background.
 //
 // A message that tells of the past or of elsewhere ("in Libya they locked us in", "if I go back they will
 // kill me") is background, not an emergency — unless the same clause says it is still so ("now", "still",
@@ -19,7 +23,8 @@
 // I wanted to die, but now I am fine"), never when elsewhere or hypothetical. A sentence that asks about the
 // topic for a stated study purpose ("what are a woman's rights if her husband hits her, it is for a school
 // project") is background too, self-harm included, unless its clause says now; "where can I read about it" is
-// not such a purpose (a person in danger writes it too). Nor is a danger word inside an idiom: Pashto
+// not such a purpose (a person in danger writes it too). So is a question what the danger word means, right
+// next to it ("what is trafficking", "خودکشی چیه"). Nor is a danger word inside an idiom: Pashto
 // چیغې وهي (shouts) and Persian زنگ میزنه (phones) are not وهي, میزنه (hits).
 #pragma once
 
@@ -29,6 +34,7 @@
 #include <vector>
 
 #include "bot/kb/content.h"
+#include "bot/kb/one_edit_index.h"
 
 namespace approdo {
 
@@ -66,8 +72,8 @@ class SafetyTriage {
   };
   // What a phrase is for: a danger phrase of a category, one side of a pair, a marker of the past, of
   // elsewhere (another country, a hypothetical), of a topic asked about for study (a school project, research) or of
-  // the present, or an idiom whose words are not the danger they look like.
-  enum class Kind : uint8_t { kDanger, kPairSide, kPast, kElsewhere, kAbout, kPresent, kIdiom };
+  // the present, an idiom whose words are not the danger they look like, or a question what a word means.
+  enum class Kind : uint8_t { kDanger, kPairSide, kPast, kElsewhere, kAbout, kPresent, kIdiom, kDefinition };
   struct Phrase {
     std::vector<Word> words;
     Kind kind = Kind::kDanger;
@@ -85,6 +91,7 @@ class SafetyTriage {
   std::unordered_map<std::string, std::vector<uint32_t>> by_first_word_;  // exact first words
   // Phrases whose first word is a prefix, by that word's first letter (UTF-8 bytes).
   std::unordered_map<std::string, std::vector<uint32_t>> prefix_first_;
+  OneEditIndex typos_;  // the words of danger phrases and pair sides
 };
 
 }  // namespace approdo

@@ -2,7 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include "bot/kb/knowledge.h"
 #include "bot/text/normalize.h"
+#include "tests/test_support.h"
 
 namespace approdo {
 namespace {
@@ -181,6 +183,103 @@ TEST_CASE("markers match word after word: 'if I tell anyone' is not 'if someone'
   CHECK(triage.assess("تهدیدم کرده که اگه به کسی بگم میکشتم").urgent);
   CHECK(!triage.assess("اگه کسی تو خیابون دنبالم کنه چیکار کنم؟").urgent);
   CHECK(!triage.assess("en Libye ils voulaient me tuer il y a deux ans").urgent);
+}
+
+TEST_CASE("dyeing hair is not dying; reading about a wreck, what someone else should do, are background") {
+  auto triage = triage_of("self-harm", {{"en", {"i want to dye"}}, {"fa", {"غرق شد"}}, {"ps", {"وځوروي"}}});
+  CHECK(triage.assess("i want to dye").urgent);
+  CHECK(!triage.assess("i want to dye my hair blue").urgent);
+  CHECK(!triage_of("danger", {{"fa", {"غرق شد"}}}).assess("درباره یک قایق که غرق شد خوندم").urgent);
+  CHECK(!triage_of("violence", {{"ps", {"وځوروي"}}}).assess("که په بس کې یوه نجلۍ وځوروي څه وکړي").urgent);
+  CHECK(triage_of("violence", {{"ps", {"وځوروي"}}}).assess("په بس کې یو سړی مې وځوروي").urgent);
+}
+
+TEST_CASE("a question what the danger word means is about the topic; only right next to it") {
+  auto triage = triage_of("self-harm", {{"en", {"trafficking", "hitting me", "what is the point of living"}},
+                                        {"fr", {"suicide"}},
+                                        {"fa", {"خودکشی", "منو میزنه"}},
+                                        {"ps", {"ځان وژنه"}},
+                                        {"uk", {"самогубство"}}});
+  CHECK(!triage.assess("what is trafficking?").urgent);
+  CHECK(!triage.assess("c'est quoi le suicide").urgent);  // an article between
+  CHECK(!triage.assess("خودکشی چیه").urgent);             // Persian and Pashto ask after the word
+  CHECK(!triage.assess("ځان وژنه څه ده").urgent);
+  CHECK(!triage.assess("що таке самогубство").urgent);
+  CHECK(!triage.assess("what is trafficing").urgent);     // misspelt, still a question about it
+  CHECK(triage.assess("what is happening he is hitting me").urgent);  // not next to it
+  CHECK(triage.assess("چیه؟ منو میزنه").urgent);                      // another sentence
+  CHECK(triage.assess("what is the point of living").urgent);         // the question is the phrase
+}
+
+TEST_CASE("a danger word of five letters or more meets a word one edit from it, in every script") {
+  auto triage = triage_of("self-harm", {{"en", {"suicide", "kill myself", "not breathing"}},
+                                        {"fr", {"envie de mourir", "me suicid*"}},
+                                        {"ar", {"بدي انتحر"}},
+                                        {"fa", {"خودکشی کنم", "خونریزی"}},
+                                        {"ps", {"ځان ووژنم"}},
+                                        {"uk", {"покінчити з собою", "не дихає"}}});
+  CHECK(triage.assess("thinking about sucide all the time").urgent);  // a letter left out
+  CHECK(triage.assess("i want to kill myslf").urgent);
+  CHECK(triage.assess("he is not breathnig").urgent);     // two neighbours swapped
+  CHECK(triage.assess("j'ai envie de mourrir").urgent);   // a letter added
+  CHECK(triage.assess("je veux me sucider").urgent);      // the start of a word, against a prefix
+  CHECK(triage.assess("بدي انتخر").urgent);               // خ for ح: the same letter but for a dot
+  CHECK(triage.assess("میخوام خودکسی کنم").urgent);       // س for ش
+  CHECK(triage.assess("خونرزی زیاد").urgent);             // a letter left out
+  CHECK(triage.assess("غواړم ځان ووزنم").urgent);        // ز for ژ
+  CHECK(triage.assess("хочу покінчіти з собою").urgent);  // і for и
+  CHECK(triage.assess("мій друг не дихае").urgent);       // е for є
+  CHECK(triage.assess("not breathing").category == "self-harm");
+}
+
+TEST_CASE("short words, first letters, unlike Arabic letters, digits and markers stay exact") {
+  auto triage = triage_of("self-harm", {{"en", {"kill me", "kill myself", "suicide"}},
+                                        {"fr", {"envie de mourir"}},
+                                        {"ar", {"بدي انتحر"}},
+                                        {"fa", {"بمیرم"}}});
+  CHECK(!triage.assess("kil me").urgent);                  // a short word: "fill", "kiln", "kilo" are one edit too
+  CHECK(!triage.assess("j'ai envie de courir").urgent);    // the first letter differs
+  CHECK(!triage.assess("بدي انتظر هون").urgent);          // ظ does not look like ح: "I want to wait here"
+  CHECK(!triage.assess("میخوام اقامت بگیرم").urgent);     // گ is not م: "I want to get a permit"
+  CHECK(!triage.assess("suicide2").urgent);                // a word with a digit is a name or a number
+  CHECK(!triage.assess("years ago i wanted to kill myslf").urgent);  // a misspelt danger may be background
+  CHECK(triage.assess("yeers ago i wanted to kill myself").urgent);  // a misspelt marker never makes it so
+}
+
+TEST_CASE("a word the knowledge base uses is spelt right: not read as another") {
+  Content content;
+  content.safety.push_back({"violence", "an-article", {{"fr", {"il m'a viole", "frappe*"}}, {"en", {"beats me"}}}});
+  CHECK(SafetyTriage(content).assess("il m'a ville").urgent);  // no article yet: "ville" is one edit from "viole"
+  Article article;
+  article.id = "city";
+  article.text["fr"].body = "Dans ta ville, le centre d'accueil t'aide.";
+  content.articles.push_back(article);
+  SafetyTriage triage(content);
+  CHECK(!triage.assess("il m'a ville").urgent);
+  CHECK(triage.assess("il m'a violle").urgent);
+  CHECK(triage.assess("il me frape tous les jours").urgent);  // one letter short of the prefix
+  // The phrases list misspellings of their own: a word so listed still reads as the word it misspells.
+  content.safety[0].phrases["en"] = {"kill myself", "kil myslef"};
+  CHECK(SafetyTriage(content).assess("i will kill myslef").urgent);
+}
+
+TEST_CASE("misspelt urgent messages are flagged in every language; questions about the topic are not") {
+  static const KnowledgeLoad load =
+      load_knowledge(testing::source_dir() + "/content", testing::source_dir() + "/locales");
+  const SafetyTriage& triage = *load.knowledge->triage;
+  for (const char* urgent : {"thinking about sucide all the time", "my freind is not breathing", "hes bleding a lot",
+                             "je veu me suisider", "il saigne beaucou il a ete poignarder", "بدي انتخر خلص تعبت",
+                             "اخوي ما يتنفص ساعدوني", "میخوام خودکسی کنم", "خونرزی زیاد داره کمک کنید",
+                             "хочу покінчіти з собою", "мій друг не дихае допоможіть", "غوارم ځان ووژنم نن شپه"}) {
+    CAPTURE(urgent);
+    CHECK(triage.assess(urgent).urgent);
+  }
+  for (const char* question : {"what is human trafficking exactly?", "j'ai envie de courir ce soir au parc",
+                               "بدي انتظر هون لبكرا", "میخوام اقامت بگیرم", "що таке торгівля людьми?",
+                               "د انسانانو قاچاق څه شی دی؟"}) {
+    CAPTURE(question);
+    CHECK(!triage.assess(question).urgent);
+  }
 }
 
 }  // namespace
