@@ -33,6 +33,18 @@ class Transcript {
 
   int send_only(const std::string& text) { return user_.send(text); }
 
+  // A first "hi" → welcome and the language list; the person picks this language by its number. Returns the
+  // replies to the pick.
+  std::vector<json> choose_language() {
+    auto welcome = say("hi", 2);
+    REQUIRE(welcome.size() == 2);
+    std::size_t pick = 0;
+    for (std::size_t i = 0; i < welcome[1]["choices"].size(); ++i)
+      if (welcome[1]["choices"][i]["id"] == "lang:" + lang_) pick = i + 1;
+    REQUIRE(pick > 0);
+    return say(std::to_string(pick), 2);
+  }
+
   // Sends `text` and returns the replies, waiting until at least `expect` have arrived.
   std::vector<json> say(const std::string& text, std::size_t expect = 1) {
     REQUIRE(user_.send(text) == 202);
@@ -113,13 +125,7 @@ void run_transcript(const std::string& lang) {
   const auto& kb = tr.kb();
 
   // Welcome, language list; the person picks their language by number.
-  auto welcome = tr.say("hi", 2);
-  REQUIRE(welcome.size() == 2);
-  std::size_t pick = 0;
-  for (std::size_t i = 0; i < welcome[1]["choices"].size(); ++i)
-    if (welcome[1]["choices"][i]["id"] == "lang:" + lang) pick = i + 1;
-  REQUIRE(pick > 0);
-  auto menu = tr.say(std::to_string(pick), 2);
+  auto menu = tr.choose_language();
   REQUIRE(menu.size() == 2);
   CHECK(menu[0]["text"] == tr.t("language_set"));
   CHECK(menu[1]["text"] == tr.t("main_menu"));
@@ -239,6 +245,22 @@ void run_transcript(const std::string& lang) {
   CHECK(store.count("conversations") == 0);
   CHECK(store.count("messages") == 0);
   CHECK(store.open_tickets().empty());
+}
+
+// The queue's length is read from the store only when someone is handed over: each person asking for a human
+// is told how many people wait before them.
+TEST_CASE("people handed over are told how many wait before them") {
+  Config config;
+  testing::RunningBot bot(config);
+  int waiting = 0;
+  for (const std::string lang : {"en", "fr", "uk"}) {
+    Transcript tr(bot, lang);
+    REQUIRE(tr.choose_language().size() == 2);
+    auto human = tr.say(tr.word("human"));
+    REQUIRE(human.size() == 1);
+    CHECK(human[0]["text"] == tr.sent(tr.kb().locales->plural(lang, "handoff_opened", "position", waiting++)));
+  }
+  CHECK(bot.app().store().waiting_tickets() == 3);
 }
 
 TEST_CASE("golden transcript: English") { run_transcript("en"); }

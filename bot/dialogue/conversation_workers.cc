@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <optional>
 #include <pthread.h>
 
 #include "bot/dialogue/dialogue.h"
@@ -114,6 +115,30 @@ class HeldConversations {
 
 }  // namespace
 
+// The number of people waiting for a caseworker, told to the one handed over. It is read from the store only
+// when a turn of the round hands someone over (a count over the open tickets: most rounds never need it),
+// then kept up to date by the tickets the round itself opens, which are not committed yet.
+class ConversationWorkers::QueueLength {
+ public:
+  explicit QueueLength(Store& store) : store_(store) {}
+  int get() {
+    if (!stored_) {
+      try {
+        stored_ = store_.waiting_tickets();
+      } catch (const std::exception&) {  // only a figure in a message: the turn goes on without it
+        stored_ = 0;
+      }
+    }
+    return *stored_ + opened_;
+  }
+  void ticket_opened() { ++opened_; }
+
+ private:
+  Store& store_;
+  std::optional<int> stored_;
+  int opened_ = 0;
+};
+
 void ConversationWorkers::run(Shard& shard) {
   // Up to this many conversations per round, their turns saved in one transaction: one commit (and its WAL
   // write) per round instead of per message is what lets the dialogue keep up with a storm.
@@ -153,18 +178,14 @@ void ConversationWorkers::run(Shard& shard) {
     std::vector<TurnFigures> figures;  // one per turn
     std::vector<std::string> failed;  // tried again in a second: their messages stay unprocessed in the store
     HeldConversations held(store_);
-    int waiting_tickets = 0;  // the queue's length, told to people handed over (read once per round)
-    try {
-      waiting_tickets = store_.waiting_tickets();
-    } catch (const std::exception&) {  // only a figure in a message: the round goes on without it
-    }
+    QueueLength queue(store_);
     for (const auto& key : keys) {
       // With several instances on one database another one may hold this conversation: it answers what is
       // pending before it lets go, and then looks again (below), so nothing is left behind.
       try {
         if (!store_.hold_conversation(key)) continue;
         held.keys.push_back(key);
-        decide(key, waiting_tickets, turns, figures);
+        decide(key, queue, turns, figures);
       } catch (const std::exception& e) {
         failures_.add();
         failed.push_back(key);
@@ -216,7 +237,7 @@ void ConversationWorkers::count(const std::vector<TurnFigures>& figures) {
   }
 }
 
-void ConversationWorkers::decide(const std::string& conv_key, int& waiting_tickets, std::vector<TurnCommit>& turns,
+void ConversationWorkers::decide(const std::string& conv_key, QueueLength& queue, std::vector<TurnCommit>& turns,
                                  std::vector<TurnFigures>& figures) {
   // Read once; each turn then starts from what the previous one will have saved.
   auto conv = store_.load_conversation(conv_key);
@@ -251,7 +272,7 @@ void ConversationWorkers::decide(const std::string& conv_key, int& waiting_ticke
     } else {
       DeskStatus desk;
       desk.open_now = hours_.is_open(now_ms());
-      desk.waiting_tickets = waiting_tickets;
+      desk.waiting_tickets = [&queue] { return queue.get(); };
       desk.has_open_ticket = has_open_ticket;
       Turn turn = respond(*kb, std::move(state), status, in.msg, desk);
       commit.state_json = to_json(turn.state);
@@ -275,7 +296,7 @@ void ConversationWorkers::decide(const std::string& conv_key, int& waiting_ticke
     }
     if (commit.open_ticket && !has_open_ticket) {
       has_open_ticket = true;
-      ++waiting_tickets;
+      queue.ticket_opened();
     }
     figures.push_back({commit.channel, commit.lang, false, std::move(decision)});
     turns.push_back(std::move(commit));

@@ -78,10 +78,11 @@ class ConversationWorkers {
     bool flooded = false;
     Turn::Decision decision;
   };
+  class QueueLength;  // the caseworker queue's length as a round sees it (conversation_workers.cc)
   void run(Shard& shard);
   // Decides the turns for a conversation's unprocessed messages, in order, appending them to `turns` and
-  // what to count for each to `figures`. `waiting_tickets` (the queue's length) grows with each ticket opened.
-  void decide(const std::string& conv_key, int& waiting_tickets, std::vector<TurnCommit>& turns,
+  // what to count for each to `figures`. `queue` grows with each ticket opened.
+  void decide(const std::string& conv_key, QueueLength& queue, std::vector<TurnCommit>& turns,
               std::vector<TurnFigures>& figures);
   bool flooding(const StoredInbound& in, const Knowledge& kb);
   void count(const std::vector<TurnFigures>& figures);

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,9 @@ namespace approdo::dialogue {
 // Facts about the help desk at the moment of the message.
 struct DeskStatus {
   bool open_now = true;       // caseworkers are on duty
-  int waiting_tickets = 0;    // people already waiting in the queue (before this one)
+  // People already waiting in the queue (before this one). Asked only when a turn hands someone over: the
+  // count is a read of the database, and most turns never tell it. Empty: nobody is waiting.
+  std::function<int()> waiting_tickets;
   bool has_open_ticket = false;  // this conversation already has a ticket waiting or in progress
 };
 

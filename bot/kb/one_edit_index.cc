@@ -107,7 +107,9 @@ void OneEditIndex::Neighbourhood::add(const Letters& letters, std::string_view t
   if (!inserted) return;
   const uint32_t id = it->second;
   for (size_t skip = 0; skip <= letters.size; ++skip) {  // skip == size: the word itself
-    auto& here = by_hash[letters.hash(letters.size, skip)];
+    const uint64_t hash = letters.hash(letters.size, skip);
+    mark(hash);
+    auto& here = by_hash[hash];
     if (here.empty() || here.back() != id) here.push_back(id);  // a doubled letter gives one deletion twice
   }
   entries.push_back({std::u32string(letters.view()), std::string(text)});
@@ -117,7 +119,9 @@ template <typename Found>
 void OneEditIndex::Neighbourhood::near(const Letters& letters, size_t length, Found&& found) const {
   const std::u32string_view start = letters.view().substr(0, length);
   for (size_t skip = 0; skip <= length; ++skip) {
-    auto it = by_hash.find(letters.hash(length, skip));
+    const uint64_t hash = letters.hash(length, skip);
+    if (!maybe(hash)) continue;
+    auto it = by_hash.find(hash);
     if (it == by_hash.end()) continue;
     for (uint32_t id : it->second)
       if (int d = distance_up_to_one(start, entries[id].letters); d <= 1) found(entries[id], d);

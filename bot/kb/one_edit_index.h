@@ -53,6 +53,13 @@ class OneEditIndex {
   struct Neighbourhood {
     std::vector<Entry> entries;
     std::unordered_map<uint64_t, std::vector<uint32_t>> by_hash;  // of the letters, or of a one-deletion
+    // One bit per hash in by_hash (its top kFilterBits bits), tested before the map: nearly every lookup is
+    // for a word near no phrase word, and a bit of 128 KiB is cheaper to read than a bucket of the map.
+    static constexpr unsigned kFilterBits = 20;
+    std::vector<uint64_t> filter = std::vector<uint64_t>((size_t{1} << kFilterBits) / 64);
+    static size_t bit(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kFilterBits)); }
+    void mark(uint64_t hash) { filter[bit(hash) / 64] |= uint64_t{1} << (bit(hash) % 64); }
+    bool maybe(uint64_t hash) const { return (filter[bit(hash) / 64] >> (bit(hash) % 64)) & 1; }
     std::unordered_map<std::string, uint32_t> ids;                // each word once
     void add(const Letters& letters, std::string_view text);
     // Calls `found(entry, distance)` for each entry within one edit of the first `length` letters.
