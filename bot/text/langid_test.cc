@@ -68,6 +68,17 @@ TEST_CASE("Italian terms inside Dari or Ukrainian sentences do not make them Ita
   CHECK(identify_language("де зробити carta d'identità elettronica в комуні?").lang == "uk");
 }
 
+// Many Afghans type on an Arabic keyboard: ي and ك for ی and ک, and often no Persian letter at all. The verbs
+// say it is Dari; and a short Pashto message without a Pashto-only letter is still Pashto.
+TEST_CASE("Dari typed with Arabic letters is Dari; short Pashto without its own letters is Pashto") {
+  CHECK(identify_language("مجبورم ميكنن عروسي كنم").lang == "fa");
+  CHECK(identify_language("شكمم درد ميكنه").lang == "fa");
+  CHECK(identify_language("تل ویره لرم").lang == "ps");
+  CHECK(identify_language("كيف احصل على الاقامة").lang == "ar");  // Arabic stays Arabic
+  CHECK(identify_language("عندي مشكلة في الكامب").lang == "ar");
+  CHECK(identify_language("شو بصير لما كمل 18").lang == "ar");  // Levantine "what", not Pashto "became"
+}
+
 TEST_CASE("no letters, no language; clear text, high confidence") {
   CHECK(identify_language("").lang == "");
   CHECK(identify_language("123 😀 !!").lang == "");
