@@ -81,6 +81,7 @@ constexpr std::string_view kElsewhere[] = {
     "a la tele", "j'ai lu que", "j'ai lu qu'un", "j'ai lu qu'une", "j'ai lu qu'il", "jai lu que", "في الاخبار",
     "بالاخبار", "در اخبار", "تو اخبار", "په خبرونو کې", "в новинах", "по новинах", "читала що", "читав що",
     "خوندم", "خواندم",  // fa: "I read (about a boat that sank)"
+    "در خبرها", "تو خبرها", "توی خبرها", "توی اخبار",  // fa: "in the news", also in the plural of خبر
     // What someone else should do ("if a girl is harassed on the bus, what should she do"): ps third person.
     "څه وکړي", "څه باید وکړي",
 };
@@ -159,6 +160,11 @@ constexpr std::string_view kIdioms[] = {
     "حرف میزنن", "داد میزنه", "داد میزنن", "داد زد", "غر میزنه", "جیغ میزنه", "سر میزنه",
     "چیغې وهي", "چیغې وهلې", "چیغه وهي", "چیغې کوي", "زنګ وهي", "زنګ ووهه", "زنګ راته وهي", "غږ وهي",
     "غږ کوي", "ټوکې وهي",
+    // Pashto "I kill (beat) this level" of a game; a game as such is no marker: a man met in a game may threaten.
+    "مرحله وژنم", "مرحله ووژنم", "لیول وژنم", "لیول ووژنم",
+    // Dying of tiredness or boredom (Persian, Pashto): tired, not dying.
+    "از خستگی میمیرم", "از خستگی مردم", "از خستگی بمیرم", "از بیحوصلگی میمیرم", "از بی حوصلگی میمیرم",
+    "له ستړیا مړ", "له ستړیا نه مړ", "د ستړیا نه مړ", "له ستړیا مرم",
 };
 
 // Arabic writes "and" (و) joined to the next word: "وقفلوا علي الباب" is "and they locked me in". Pashto's

@@ -176,6 +176,23 @@ TEST_CASE("what the rules allow an employer, and a story in the news, are backgr
   CHECK(triage.assess("le bateau coule").urgent);
   CHECK(!triage.assess("j'ai lu qu'un bateau avait coulé").urgent);
   CHECK(!triage.assess("в новинах казали що човен потонув").urgent);
+  CHECK(!triage_of("danger", {{"fa", {"چاقو خورد"}}}).assess("در خبرها گفتن یک پسر در میلان چاقو خورد").urgent);
+  CHECK(triage_of("danger", {{"fa", {"چاقو خورد"}}}).assess("دوستم چاقو خورد").urgent);
+}
+
+TEST_CASE("beating a game's level is not a kill; a threat from a man met in a game still is") {
+  auto triage = triage_of("danger", {{"ps", {"وژنم"}}, {"en", {"kill me"}}});
+  CHECK(!triage.assess("په لوبه کې دا مرحله وژنم").urgent);
+  CHECK(triage.assess("وژنم دې").urgent);
+  CHECK(triage.assess("a man from the game says he will kill me").urgent);
+}
+
+TEST_CASE("dying of tiredness is being tired") {
+  auto triage = triage_of("danger", {{"fa", {"دارم میمیرم"}}, {"ps", {"مړ کیږم"}}});
+  CHECK(!triage.assess("از خستگی دارم میمیرم").urgent);
+  CHECK(triage.assess("کمک کنید دارم میمیرم").urgent);
+  CHECK(!triage.assess("له ستړیا مړ کیږم").urgent);
+  CHECK(triage.assess("مرسته وکړئ مړ کیږم").urgent);
 }
 
 TEST_CASE("markers match word after word: 'if I tell anyone' is not 'if someone'") {
