@@ -98,6 +98,11 @@ constexpr std::string_view kAbout[] = {
     "د څېړنې لپاره", "د څیړنې لپاره", "د مقالې لپاره",  // ps
     "для реферату", "для доповіді", "для курсової", "для есе", "для презентації", "шкільного проєкту",  // uk
     "per una ricerca", "per un compito",  // it
+    // A danger said of a whole age group is a statistic, asked about: "my teacher said suicide is common among
+    // teens, is that true?". Not "a teacher said": a teacher's own threat is a danger.
+    "among teens", "among teenagers", "among young people", "among youth", "chez les jeunes", "chez les ados",  // en fr
+    "بين الشباب", "بين المراهقين", "بین نوجوانا", "بین نوجوانان", "بین جوانان", "بین جوونا",  // ar fa
+    "په ځوانانو کې", "د ځوانانو ترمنځ", "серед підлітків", "серед молоді",  // ps uk
 };
 constexpr std::string_view kPresent[] = {
     "now", "still", "today", "tonight", "here", "at the moment", "currently", "in italy",                 // en

@@ -187,6 +187,14 @@ TEST_CASE("beating a game's level is not a kill; a threat from a man met in a ga
   CHECK(triage.assess("a man from the game says he will kill me").urgent);
 }
 
+TEST_CASE("a danger said of a whole age group is a statistic asked about; a teacher's own threat is not") {
+  auto triage = triage_of("self-harm", {{"en", {"suicide", "hurt me"}}, {"uk", {"самогубства"}}});
+  CHECK(!triage.assess("my teacher said suicide is a big problem among teens is that true").urgent);
+  CHECK(!triage.assess("вчителька сказала що самогубства серед підлітків часті це правда?").urgent);
+  CHECK(triage.assess("my teacher said he will hurt me if i tell").urgent);
+  CHECK(triage.assess("suicide. among teens it is common they say").urgent);  // another sentence
+}
+
 TEST_CASE("dying of tiredness is being tired") {
   auto triage = triage_of("danger", {{"fa", {"دارم میمیرم"}}, {"ps", {"مړ کیږم"}}});
   CHECK(!triage.assess("از خستگی دارم میمیرم").urgent);
