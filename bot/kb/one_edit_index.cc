@@ -130,7 +130,7 @@ void OneEditIndex::Neighbourhood::near(const Letters& letters, size_t length, Fo
 
 void OneEditIndex::add(std::string_view word, bool prefix) {
   Letters letters;
-  if (!letters.read(word) || letters.size < kMinLetters) return;
+  if (!letters.read(word) || letters.size < min_phrase_ || letters.size > max_phrase_) return;
   (prefix ? prefixes_ : words_).add(letters, word);
   if (!prefix) return;
   for (size_t span : {letters.size - 1, letters.size, letters.size + 1})
@@ -149,7 +149,8 @@ void OneEditIndex::add_known(std::string_view word) {
 
 void OneEditIndex::corrections(std::string_view word, std::vector<std::string>& out) const {
   Letters letters;
-  if (!letters.read(word) || letters.size < kMinLetters || known_.count(letters.hash(letters.size, letters.size)))
+  if (!letters.read(word) || letters.size < min_message_ || letters.size > max_message_ ||
+      known_.count(letters.hash(letters.size, letters.size)))
     return;
   const size_t first = out.size();
   words_.near(letters, letters.size, [&](const Entry& e, int d) {

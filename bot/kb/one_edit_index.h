@@ -27,6 +27,13 @@ class OneEditIndex {
   // Longer words are not corrected: no phrase word is that long, and it bounds the work per word.
   static constexpr size_t kMaxLetters = 24;
 
+  OneEditIndex() = default;
+  // An index of other lengths: phrase words of `min_phrase`..`max_phrase` letters, message words of
+  // `min_message`..`max_message`. Safety triage keeps a second one for short words ("kil", "pils", "hurtt"),
+  // which it reads only inside a phrase whose other words are spelt exactly (safety.h).
+  OneEditIndex(size_t min_phrase, size_t max_phrase, size_t min_message, size_t max_message)
+      : min_phrase_(min_phrase), max_phrase_(max_phrase), min_message_(min_message), max_message_(max_message) {}
+
   // A phrase word (a triage key). `prefix` for a word ending in '*', which meets any word starting with it:
   // a message word then meets it when the word starts with a one-edit variant of it ("suicdal" for suicid*).
   void add(std::string_view word, bool prefix);
@@ -66,6 +73,8 @@ class OneEditIndex {
     template <typename Found>
     void near(const Letters& letters, size_t length, Found&& found) const;
   };
+  size_t min_phrase_ = kMinLetters, max_phrase_ = kMaxLetters, min_message_ = kMinLetters,
+         max_message_ = kMaxLetters;
   Neighbourhood words_, prefixes_;
   // How long the start of a message word compared with a prefix may be: each prefix's length, one less, one
   // more (a letter left out or added inside it). Sorted.

@@ -81,6 +81,7 @@ constexpr std::string_view kElsewhere[] = {
     "a la tele", "j'ai lu que", "j'ai lu qu'un", "j'ai lu qu'une", "j'ai lu qu'il", "jai lu que", "في الاخبار",
     "بالاخبار", "در اخبار", "تو اخبار", "په خبرونو کې", "в новинах", "по новинах", "читала що", "читав що",
     "خوندم", "خواندم",  // fa: "I read (about a boat that sank)"
+    "در خبرها", "تو خبرها", "توی خبرها", "توی اخبار",  // fa: "in the news", also in the plural of خبر
     // What someone else should do ("if a girl is harassed on the bus, what should she do"): ps third person.
     "څه وکړي", "څه باید وکړي",
 };
@@ -97,6 +98,11 @@ constexpr std::string_view kAbout[] = {
     "د څېړنې لپاره", "د څیړنې لپاره", "د مقالې لپاره",  // ps
     "для реферату", "для доповіді", "для курсової", "для есе", "для презентації", "шкільного проєкту",  // uk
     "per una ricerca", "per un compito",  // it
+    // A danger said of a whole age group is a statistic, asked about: "my teacher said suicide is common among
+    // teens, is that true?". Not "a teacher said": a teacher's own threat is a danger.
+    "among teens", "among teenagers", "among young people", "among youth", "chez les jeunes", "chez les ados",  // en fr
+    "بين الشباب", "بين المراهقين", "بین نوجوانا", "بین نوجوانان", "بین جوانان", "بین جوونا",  // ar fa
+    "په ځوانانو کې", "د ځوانانو ترمنځ", "серед підлітків", "серед молоді",  // ps uk
 };
 constexpr std::string_view kPresent[] = {
     "now", "still", "today", "tonight", "here", "at the moment", "currently", "in italy",                 // en
@@ -159,6 +165,11 @@ constexpr std::string_view kIdioms[] = {
     "حرف میزنن", "داد میزنه", "داد میزنن", "داد زد", "غر میزنه", "جیغ میزنه", "سر میزنه",
     "چیغې وهي", "چیغې وهلې", "چیغه وهي", "چیغې کوي", "زنګ وهي", "زنګ ووهه", "زنګ راته وهي", "غږ وهي",
     "غږ کوي", "ټوکې وهي",
+    // Pashto "I kill (beat) this level" of a game; a game as such is no marker: a man met in a game may threaten.
+    "مرحله وژنم", "مرحله ووژنم", "لیول وژنم", "لیول ووژنم",
+    // Dying of tiredness or boredom (Persian, Pashto): tired, not dying.
+    "از خستگی میمیرم", "از خستگی مردم", "از خستگی بمیرم", "از بیحوصلگی میمیرم", "از بی حوصلگی میمیرم",
+    "له ستړیا مړ", "له ستړیا نه مړ", "د ستړیا نه مړ", "له ستړیا مرم",
 };
 
 // Arabic writes "and" (و) joined to the next word: "وقفلوا علي الباب" is "and they locked me in". Pashto's
@@ -317,14 +328,21 @@ Cut cut_at(std::string_view s, size_t i, size_t& len) {
 // A message's words as triage keys, each with up to two more forms: without a joined Arabic "and", and joined
 // to a Persian می written apart before it. Empty when a word has no such form. Then the danger words a
 // misspelt word reads as (typos[typos_end[i - 1], typos_end[i])), which only danger phrases and pair sides
-// see.
+// see, and the short danger words a short word reads as (short_typos, likewise), which only a phrase whose
+// other words are exact sees.
 struct SafetyTriage::MessageWords {
   std::vector<std::string> forms[3];
-  std::vector<std::string> typos;
-  std::vector<uint32_t> typos_end;
+  std::vector<std::string> typos, short_typos;
+  std::vector<uint32_t> typos_end, short_end;
   std::vector<uint16_t> sentence, clause;
   size_t size() const { return forms[0].size(); }
   size_t typos_begin(size_t i) const { return i ? typos_end[i - 1] : 0; }
+  size_t short_begin(size_t i) const { return i ? short_end[i - 1] : 0; }
+  bool matches_short(const Word& w, size_t i) const {
+    for (size_t t = short_begin(i); t < short_end[i]; ++t)
+      if (word_matches(w.text, w.prefix, short_typos[t])) return true;
+    return false;
+  }
   bool matches(const Word& w, size_t i, bool with_typos) const {
     for (const auto& f : forms)
       if (!f[i].empty() && word_matches(w.text, w.prefix, f[i])) return true;
@@ -334,7 +352,7 @@ struct SafetyTriage::MessageWords {
     return false;
   }
   void add(const std::string& folded_word, uint16_t s, uint16_t c, const std::string* previous,
-           const OneEditIndex& danger_words) {
+           const OneEditIndex& danger_words, const OneEditIndex& short_danger_words) {
     std::vector<std::string> keys, bare, joined;
     key_words(folded_word, true, keys);
     if (std::string w = without_joined_and(folded_word); !w.empty()) key_words(w, true, bare);
@@ -350,8 +368,12 @@ struct SafetyTriage::MessageWords {
       sentence.push_back(s);
       clause.push_back(c);
       for (const auto& f : forms)
-        if (!f.back().empty()) danger_words.corrections(f.back(), typos);
+        if (!f.back().empty()) {
+          danger_words.corrections(f.back(), typos);
+          short_danger_words.corrections(f.back(), short_typos);
+        }
       typos_end.push_back(static_cast<uint32_t>(typos.size()));
+      short_end.push_back(static_cast<uint32_t>(short_typos.size()));
     }
   }
 };
@@ -395,6 +417,9 @@ void SafetyTriage::add(const std::string& phrase, Kind kind, uint16_t category, 
     }
   }
   if (p.words.empty()) return;
+  if ((kind == Kind::kDanger || kind == Kind::kPairSide) && p.words.size() >= 2)
+    for (const Word& w : p.words)
+      if (!w.prefix) short_typos_.add(w.text, false);
   auto id = static_cast<uint32_t>(phrases_.size());
   if (p.words[0].prefix)
     prefix_first_[std::string(lead(p.words[0].text))].push_back(id);
@@ -442,7 +467,10 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
       if (!seen.insert(w).second) continue;
       keys.clear();
       key_words(w, true, keys);
-      for (const auto& k : keys) typos_.add_known(k);
+      for (const auto& k : keys) {
+        typos_.add_known(k);
+        short_typos_.add_known(k);
+      }
     }
   };
   for (const Article& a : content.articles)
@@ -477,6 +505,31 @@ size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_
   return i - 1;
 }
 
+size_t SafetyTriage::match_end_short_typo(const Phrase& p, const MessageWords& words, size_t start) const {
+  if ((p.kind != Kind::kDanger && p.kind != Kind::kPairSide) || p.words.size() < 2) return std::string::npos;
+  bool used = false;  // the one word read through a short typo
+  auto meets = [&](const Word& w, size_t i) {
+    if (words.matches(w, i, false)) return true;
+    if (used || !words.matches_short(w, i)) return false;
+    used = true;
+    return true;
+  };
+  if (!meets(p.words[0], start)) return std::string::npos;
+  size_t i = start + 1;
+  for (size_t k = 1; k < p.words.size(); ++k) {
+    bool found = false;
+    for (size_t gap = 0; gap <= kMaxGap && i < words.size(); ++gap, ++i) {
+      if (meets(p.words[k], i)) {
+        found = true;
+        ++i;
+        break;
+      }
+    }
+    if (!found) return std::string::npos;
+  }
+  return used ? i - 1 : std::string::npos;  // spelt exactly: match_end's
+}
+
 bool SafetyTriage::is_category_article(const std::string& article_id) const {
   return article_id != kEmergencyArticle &&
          std::any_of(categories_.begin(), categories_.end(),
@@ -498,7 +551,7 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
     std::vector<std::string> piece = text::words(text::fold(msg.substr(begin, i - begin)));
     for (size_t w = 0; w < piece.size(); ++w) {
       if (w > 0 && starts_clause(piece[w])) ++clause;
-      words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr, typos_);
+      words.add(piece[w], sentence, clause, w ? &piece[w - 1] : nullptr, typos_, short_typos_);
     }
     if (!piece.empty()) {
       ++clause;
@@ -514,8 +567,9 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
   std::vector<Hit> hits;
   for (size_t i = 0; i < words.size(); ++i) {
     auto check = [&](uint32_t id) {
-      if (size_t end = match_end(phrases_[id], words, i); end != std::string::npos)
-        hits.push_back({id, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
+      size_t end = match_end(phrases_[id], words, i);
+      if (end == std::string::npos && !words.short_typos.empty()) end = match_end_short_typo(phrases_[id], words, i);
+      if (end != std::string::npos) hits.push_back({id, static_cast<uint32_t>(i), static_cast<uint32_t>(end)});
     };
     auto starting_with = [&](const std::string& form) {
       if (form.empty()) return;
@@ -526,6 +580,7 @@ TriageResult SafetyTriage::assess(const std::string& raw) const {
     };
     for (const auto& form : words.forms) starting_with(form[i]);
     for (size_t t = words.typos_begin(i); t < words.typos_end[i]; ++t) starting_with(words.typos[t]);
+    for (size_t t = words.short_begin(i); t < words.short_end[i]; ++t) starting_with(words.short_typos[t]);
   }
   if (hits.empty()) return {};
 

@@ -14,8 +14,10 @@
 // "and" (وقفلوا), the negation around a verb (مارجعش meets ما رجع) and a Persian می written apart. A danger
 // word of five letters or more also meets a message word one edit from it ("sucide", "bleding", "خودکسی";
 // see one_edit_index.h), unless the knowledge base uses that word (it is then spelt right: "ville" is not
-// "viole"); short words and the background and present markers stay exact, so a typo never makes a message
-// background.
+// "viole"). A shorter danger word (four or five letters) meets a message word of three to five letters one
+// edit from it ("kil", "pils", "hurtt") only inside a phrase of two words or more whose other words are all
+// spelt exactly ("hurtt myself", "took my pils"): alone, a short word is one edit from too many others. The
+// background and present markers stay exact, so a typo never makes a message background.
 //
 // A message that tells of the past or of elsewhere ("in Libya they locked us in", "if I go back they will
 // kill me") is background, not an emergency — unless the same clause says it is still so ("now", "still",
@@ -84,6 +86,8 @@ class SafetyTriage {
   void add(const std::string& text, Kind kind, uint16_t category, uint32_t pair = 0, uint8_t side = 0);
   // Where the phrase's last word is when it matches from `start`; npos when it does not.
   size_t match_end(const Phrase& p, const MessageWords& words, size_t start) const;
+  // The same with every word spelt exactly but one, which may be a short word's typo.
+  size_t match_end_short_typo(const Phrase& p, const MessageWords& words, size_t start) const;
 
   std::vector<Phrase> phrases_;
   std::vector<uint16_t> pair_category_;
@@ -92,6 +96,9 @@ class SafetyTriage {
   // Phrases whose first word is a prefix, by that word's first letter (UTF-8 bytes).
   std::unordered_map<std::string, std::vector<uint32_t>> prefix_first_;
   OneEditIndex typos_;  // the words of danger phrases and pair sides
+  // The whole words of four or five letters of danger phrases and pair sides of two words or more, for
+  // message words of three to five letters (see above).
+  OneEditIndex short_typos_{4, 5, 3, 5};
 };
 
 }  // namespace approdo

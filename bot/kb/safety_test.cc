@@ -176,6 +176,31 @@ TEST_CASE("what the rules allow an employer, and a story in the news, are backgr
   CHECK(triage.assess("le bateau coule").urgent);
   CHECK(!triage.assess("j'ai lu qu'un bateau avait coulé").urgent);
   CHECK(!triage.assess("в новинах казали що човен потонув").urgent);
+  CHECK(!triage_of("danger", {{"fa", {"چاقو خورد"}}}).assess("در خبرها گفتن یک پسر در میلان چاقو خورد").urgent);
+  CHECK(triage_of("danger", {{"fa", {"چاقو خورد"}}}).assess("دوستم چاقو خورد").urgent);
+}
+
+TEST_CASE("beating a game's level is not a kill; a threat from a man met in a game still is") {
+  auto triage = triage_of("danger", {{"ps", {"وژنم"}}, {"en", {"kill me"}}});
+  CHECK(!triage.assess("په لوبه کې دا مرحله وژنم").urgent);
+  CHECK(triage.assess("وژنم دې").urgent);
+  CHECK(triage.assess("a man from the game says he will kill me").urgent);
+}
+
+TEST_CASE("a danger said of a whole age group is a statistic asked about; a teacher's own threat is not") {
+  auto triage = triage_of("self-harm", {{"en", {"suicide", "hurt me"}}, {"uk", {"самогубства"}}});
+  CHECK(!triage.assess("my teacher said suicide is a big problem among teens is that true").urgent);
+  CHECK(!triage.assess("вчителька сказала що самогубства серед підлітків часті це правда?").urgent);
+  CHECK(triage.assess("my teacher said he will hurt me if i tell").urgent);
+  CHECK(triage.assess("suicide. among teens it is common they say").urgent);  // another sentence
+}
+
+TEST_CASE("dying of tiredness is being tired") {
+  auto triage = triage_of("danger", {{"fa", {"دارم میمیرم"}}, {"ps", {"مړ کیږم"}}});
+  CHECK(!triage.assess("از خستگی دارم میمیرم").urgent);
+  CHECK(triage.assess("کمک کنید دارم میمیرم").urgent);
+  CHECK(!triage.assess("له ستړیا مړ کیږم").urgent);
+  CHECK(triage.assess("مرسته وکړئ مړ کیږم").urgent);
 }
 
 TEST_CASE("markers match word after word: 'if I tell anyone' is not 'if someone'") {
@@ -237,13 +262,38 @@ TEST_CASE("short words, first letters, unlike Arabic letters, digits and markers
                                         {"fr", {"envie de mourir"}},
                                         {"ar", {"بدي انتحر"}},
                                         {"fa", {"بمیرم"}}});
-  CHECK(!triage.assess("kil me").urgent);                  // a short word: "fill", "kiln", "kilo" are one edit too
+  CHECK(!triage.assess("kil mee").urgent);   // a short word misspelt, and the other word of its phrase too
   CHECK(!triage.assess("j'ai envie de courir").urgent);    // the first letter differs
   CHECK(!triage.assess("بدي انتظر هون").urgent);          // ظ does not look like ح: "I want to wait here"
   CHECK(!triage.assess("میخوام اقامت بگیرم").urgent);     // گ is not م: "I want to get a permit"
   CHECK(!triage.assess("suicide2").urgent);                // a word with a digit is a name or a number
   CHECK(!triage.assess("years ago i wanted to kill myslf").urgent);  // a misspelt danger may be background
   CHECK(triage.assess("yeers ago i wanted to kill myself").urgent);  // a misspelt marker never makes it so
+}
+
+TEST_CASE("a short danger word meets a typo only inside a phrase whose other words are spelt exactly") {
+  auto triage = triage_of("self-harm", {{"en", {"hurt myself", "took my pills", "kill me", "knife", "pills"}},
+                                        {"uk", {"вбити себе"}}});
+  CHECK(triage.assess("i will hurtt myself tonight").urgent);  // a letter added to a word of four
+  CHECK(triage.assess("i took my pils").urgent);               // left out of a word of five
+  CHECK(triage.assess("they will kil me").urgent);             // a word of three
+  CHECK(triage.assess("хочу вбити себя").urgent);              // Russian я for е
+  CHECK(!triage.assess("i will hurtt myslf").urgent);          // the other word misspelt too
+  CHECK(!triage.assess("tok my pils").urgent);                 // two short words misspelt
+  CHECK(!triage.assess("knif").urgent);                        // a phrase of one word stays exact
+  CHECK(!triage.assess("pils").urgent);
+  CHECK(!triage.assess("they will bill me").urgent);           // the first letter differs
+  CHECK(triage.assess("kil me").category == "self-harm");
+  // A word the knowledge base uses is spelt right here too.
+  Content content;
+  content.safety.push_back({"self-harm", "an-article", {{"en", {"kill me"}}}});
+  CHECK(SafetyTriage(content).assess("kilo me").urgent);
+  Article article;
+  article.id = "food";
+  article.text["en"].body = "A kilo of rice a week.";
+  content.articles.push_back(article);
+  CHECK(!SafetyTriage(content).assess("kilo me").urgent);
+  CHECK(SafetyTriage(content).assess("kil me").urgent);
 }
 
 TEST_CASE("a word the knowledge base uses is spelt right: not read as another") {
