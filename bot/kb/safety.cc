@@ -125,6 +125,21 @@ constexpr std::string_view kPresent[] = {
     "اگه پول ندی", "اگه پول ندم", "اگر پول ندهم", "اگه فرار کنم", "اگر فرار کنم", "اگه به کسی بگم",
     "که پیسې ورنکړې", "که پیسې ورنکړم", "که وتښتم", "که خبره وکړم",
     "якшо не заплачу", "якщо не заплачу", "якшо втечу", "якщо втечу", "якщо я втечу", "якщо розповім",
+    // Going back to where the writer lives in Italy is no return home: "they will kill me if I go back to the
+    // centro" is a threat now, where "if I go back" alone speaks of the country left (kElsewhere).
+    "if i go back to the centre", "if i go back to the center", "if i go back to the centro",
+    "if i go back to the camp", "if i go back to the shelter", "if i go back to the community",
+    "if i return to the centre", "if i return to the center", "if i return to the camp",
+    "si je retourne au centre", "si je retourne au centro", "si je retourne au foyer", "si je retourne au camp",
+    "si je rentre au centre", "si je rentre au foyer",
+    "لو رجعت عالمركز", "لو رجعت للمركز", "اذا رجعت عالمركز", "اذا رجعت للمركز", "لو رجعت عالكامب",
+    "لو رجعت للكامب", "اذا رجعت عالكامب", "اذا رجعت للكامب", "لو رجعت للسكن", "اذا رجعت للسكن",
+    "اگه برگردم کمپ", "اگر برگردم کمپ", "اگه برگردم به کمپ", "اگر برگردم به کمپ", "اگه برگردم مرکز",
+    "اگه برگردم به مرکز", "اگر به کمپ برگردم", "اگه به کمپ برگردم",
+    "که بیرته کمپ ته", "که بېرته کمپ ته", "که کمپ ته ورشم", "که بیرته مرکز ته",
+    "якщо повернусь в центр", "якщо повернусь у центр", "якщо повернуся в центр", "якщо повернуся у центр",
+    "якщо я повернусь в центр", "якщо я повернусь у центр", "якщо повернусь в табір", "якщо повернусь у табір",
+    "se torno al centro", "se torno in comunità", "se torno al campo",
 };
 
 // Definition questions: asking what the danger word means ("what is trafficking", "c'est quoi le suicide",

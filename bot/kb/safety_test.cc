@@ -162,6 +162,17 @@ TEST_CASE("a threat on what the writer does next is said now, wherever the famil
   CHECK(triage.assess("خانمه میگه اگه پول ندی به خانوادت در افغانستان آسیب میزنیم").urgent);
 }
 
+TEST_CASE("going back to the centre or the camp in Italy is no return home: a threat on it is now") {
+  auto triage = triage_of("violence", {{"en", {"kill me"}}, {"fr", {"me tuer"}}, {"fa", {"منو میکشن"}},
+                                       {"uk", {"вбють"}}});
+  CHECK(!triage.assess("they will kill me if i go back").urgent);  // the country left: asylum, not now
+  CHECK(!triage.assess("they will kill me if i go back to afghanistan").urgent);
+  CHECK(triage.assess("some guys said they will kill me if i go back to the centro").urgent);
+  CHECK(triage.assess("des gars ont dit qu'ils vont me tuer si je retourne au centre").urgent);
+  CHECK(triage.assess("تهدیدم کردن که اگه برگردم کمپ منو میکشن").urgent);
+  CHECK(triage.assess("погрожують що вбють якщо повернусь в центр").urgent);
+}
+
 TEST_CASE("someone at the door is there now, even a former partner") {
   auto triage = triage_of("violence", {{"en", {"kill me"}}, {"uk", {"прикінчить мене"}}});
   CHECK(!triage.assess("my former boyfriend wanted to kill me").urgent);  // "my former": the past
