@@ -39,8 +39,13 @@ const SuffixRules& rules_for(std::string_view lang) {
   // Arabic: the article and its attached prepositions, and plural/feminine/possessive endings. Snowball's Arabic
   // stemmer was tried and dropped: after our folding (ة → ه) it strips ه from some words and not others, and
   // it takes و for a conjunction inside words like وثائق.
+  // A possessive after teh marbuta turns it into ت (مشكلة, مشكلتي "my problem"; اقامتك "your permit"): the ت
+  // goes with the possessive, so both meet at مشکل (and یت with it, as یه goes: خصوصيتي, خصوصية). Only when
+  // three letters stay (بيتي "my house" is kept).
   static const SuffixRules ar{{u"وال", u"بال", u"کال", u"فال", u"لل", u"ال"},
-                              {u"یات", u"ات", u"ون", u"ین", u"ان", u"ها", u"یه", u"ه", u"ی"},
+                              {u"یتکم", u"یتهم", u"یتها", u"یتنا", u"تکم", u"تهم", u"تها", u"تنا", u"یات", u"یتی",
+                               u"یتک", u"یتو", u"تی", u"تک", u"تو", u"ات", u"ون", u"ین", u"ان", u"ها", u"یه", u"ه",
+                               u"ی"},
                               3};
   static const SuffixRules none{};
   if (lang == "ar") return ar;
