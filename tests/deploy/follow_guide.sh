@@ -68,7 +68,9 @@ install -d -m 0700 "$root/var/lib/approdo"
 ) >"$root/serve.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$port/healthz" || fail "approdo serve did not come up: $(tail -5 "$root/serve.log")"
-curl -fsS "http://127.0.0.1:$port/healthz" | grep -q '"status":"ok"' || fail "/healthz is not ok"
+# Read whole, then searched: `curl | grep -q` under pipefail fails when grep stops reading before curl ends.
+health=$(curl -fsS "http://127.0.0.1:$port/healthz") || fail "/healthz did not answer"
+grep -q '"status":"ok"' <<<"$health" || fail "/healthz is not ok"
 [ "$(stat -c %a "$root/var/lib/approdo/approdo.key")" = 600 ] || fail "the first start did not create a 0600 key file"
 grep -q "approdo.key" "$root/serve.log" || fail "the first start did not say it created the key file"
 
@@ -121,14 +123,16 @@ base=https://bot.example.org:$tls_port
 wait_for "${tls[@]}" "$base/console/" || fail "nginx did not serve the console over TLS: $(tail -3 "$root/nginx/logs/error.log")"
 status() { curl -s -o /dev/null -w '%{http_code}' "${tls[@]}" "$@"; }
 [ "$(status "$base/console/")" = 200 ] || fail "/console/ through the proxy"
-curl -s "${tls[@]}" "$base/console/" | grep -qi "<html" || fail "/console/ through the proxy is not the console"
+page=$(curl -s "${tls[@]}" "$base/console/") || fail "/console/ through the proxy did not answer"
+grep -qi "<html" <<<"$page" || fail "/console/ through the proxy is not the console"
 # A Telegram update without the secret token reaches Approdo, which refuses it (401): the path gets through.
 got=$(status -X POST -H 'Content-Type: application/json' -d '{}' "$base/webhooks/telegram")
 [ "$got" = 401 ] || fail "/webhooks/telegram does not reach Approdo (HTTP $got, Approdo refuses an update without the secret token with 401)"
 [ "$(status "$base/healthz")" = 404 ] || fail "/healthz is reachable from outside"
 [ "$(status "$base/metrics")" = 404 ] || fail "/metrics is reachable from outside"
 [ "$(status "http://bot.example.org:$http_port/console/")" = 301 ] || fail "plain HTTP does not move to https"
-curl -sI "${tls[@]}" "$base/console/" | grep -qi "^strict-transport-security:" || fail "no HSTS header"
+headers=$(curl -sI "${tls[@]}" "$base/console/") || fail "/console/ headers through the proxy did not answer"
+grep -qi "^strict-transport-security:" <<<"$headers" || fail "no HSTS header"
 
 step "5. The container file: dockerfile-utils lint and the project's rules"
 linter=$src/tests/deploy/node_modules/.bin/dockerfile-utils
