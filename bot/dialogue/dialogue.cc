@@ -238,7 +238,7 @@ class TurnBuilder {
     if (const Article* a = kb_.content->find(turn_.state.article)) topic = a->category;
     turn_.ticket = TicketRequest{reason, "normal", lang_or_default(), "", topic, summary};
     std::string text = kb_.locales->plural(lang_or_default(), "handoff_opened", "position",
-                                                desk_.waiting_tickets ? desk_.waiting_tickets() : 0);
+                                           desk_.waiting_tickets ? desk_.waiting_tickets() : 0);
     if (!desk_.open_now) text += "\n" + t("handoff_closed_hours", {{"hours", t("opening_hours")}});
     say(text, "locale:handoff_opened");
     turn_.status = "handoff";
