@@ -496,20 +496,16 @@ SafetyTriage::SafetyTriage(const Content& content) : categories_(content.safety)
     }
 }
 
-size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_t start) const {
-  // Markers and idioms match as written: a misspelt word may be danger, never background.
-  const bool with_typos = p.kind == Kind::kDanger || p.kind == Kind::kPairSide;
-  if (!words.matches(p.words[0], start, with_typos)) return std::string::npos;
-  // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
-  const bool marker = p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kAbout ||
-                      p.kind == Kind::kPresent || p.kind == Kind::kDefinition;
-  const size_t max_gap = marker ? 0 : kMaxGap;
+template <typename Meets>
+size_t SafetyTriage::walk(const Phrase& p, const MessageWords& words, size_t start, size_t max_gap, bool in_clause,
+                          Meets&& meets) {
+  if (!meets(p.words[0], start)) return std::string::npos;
   size_t i = start + 1;
   for (size_t k = 1; k < p.words.size(); ++k) {
     bool found = false;
     for (size_t gap = 0; gap <= max_gap && i < words.size(); ++gap, ++i) {
-      if (marker && words.clause[i] != words.clause[start]) return std::string::npos;
-      if (words.matches(p.words[k], i, with_typos)) {
+      if (in_clause && words.clause[i] != words.clause[start]) return std::string::npos;
+      if (meets(p.words[k], i)) {
         found = true;
         ++i;
         break;
@@ -520,29 +516,26 @@ size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_
   return i - 1;
 }
 
+size_t SafetyTriage::match_end(const Phrase& p, const MessageWords& words, size_t start) const {
+  // Markers and idioms match as written: a misspelt word may be danger, never background.
+  const bool with_typos = p.kind == Kind::kDanger || p.kind == Kind::kPairSide;
+  // A marker stays within its clause: "locked us in. In Libya…" is not "in … Libya".
+  const bool marker = p.kind == Kind::kPast || p.kind == Kind::kElsewhere || p.kind == Kind::kAbout ||
+                      p.kind == Kind::kPresent || p.kind == Kind::kDefinition;
+  return walk(p, words, start, marker ? 0 : kMaxGap, marker,
+              [&](const Word& w, size_t i) { return words.matches(w, i, with_typos); });
+}
+
 size_t SafetyTriage::match_end_short_typo(const Phrase& p, const MessageWords& words, size_t start) const {
   if ((p.kind != Kind::kDanger && p.kind != Kind::kPairSide) || p.words.size() < 2) return std::string::npos;
   bool used = false;  // the one word read through a short typo
-  auto meets = [&](const Word& w, size_t i) {
+  size_t end = walk(p, words, start, kMaxGap, false, [&](const Word& w, size_t i) {
     if (words.matches(w, i, false)) return true;
     if (used || !words.matches_short(w, i)) return false;
     used = true;
     return true;
-  };
-  if (!meets(p.words[0], start)) return std::string::npos;
-  size_t i = start + 1;
-  for (size_t k = 1; k < p.words.size(); ++k) {
-    bool found = false;
-    for (size_t gap = 0; gap <= kMaxGap && i < words.size(); ++gap, ++i) {
-      if (meets(p.words[k], i)) {
-        found = true;
-        ++i;
-        break;
-      }
-    }
-    if (!found) return std::string::npos;
-  }
-  return used ? i - 1 : std::string::npos;  // spelt exactly: match_end's
+  });
+  return used ? end : std::string::npos;  // spelt exactly: match_end's
 }
 
 bool SafetyTriage::is_category_article(const std::string& article_id) const {

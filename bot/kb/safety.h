@@ -88,6 +88,12 @@ class SafetyTriage {
   size_t match_end(const Phrase& p, const MessageWords& words, size_t start) const;
   // The same with every word spelt exactly but one, which may be a short word's typo.
   size_t match_end_short_typo(const Phrase& p, const MessageWords& words, size_t start) const;
+  // Both walk the message the same way: where the phrase's last word is when each of its words meets
+  // (`meets(word, i)`) a message word in order from `start`, with at most `max_gap` others between, all in
+  // `start`'s clause when `in_clause`; npos when not.
+  template <typename Meets>
+  static size_t walk(const Phrase& p, const MessageWords& words, size_t start, size_t max_gap, bool in_clause,
+                     Meets&& meets);
 
   std::vector<Phrase> phrases_;
   std::vector<uint16_t> pair_category_;
